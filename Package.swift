@@ -31,5 +31,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        .testTarget(
+            name: "DixEngineTests",
+            dependencies: ["DixEngine"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict),
     ]
 )

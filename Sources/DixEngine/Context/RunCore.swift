@@ -1,0 +1,185 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The state one run's workflow code and its driver share: step numbering, the recorded
+/// history, and the steps awaiting a result.
+///
+/// Workflow code touches it from the deterministic executor; the driver only while that
+/// executor is idle. The mutex makes the hand-over safe, not contended.
+final class RunCore: Sendable {
+    struct Pending {
+        var command: StepCommand
+        var continuation: CheckedContinuation<Result<Data?, Error>, Never>
+    }
+
+    struct State {
+        var history: RecordedHistory
+        var nextStep = 0
+        var pending: [Int: Pending] = [:]
+        var issued: [StepCommand] = []
+        var trace: [ReplayStep] = []
+        var cancelDelivered = false
+        var abandoned: RunAbandoned?
+        var nondeterminism: NonDeterminismError?
+        var outcome: Result<Data, Error>?
+        var replayOnly: Bool
+    }
+
+    let runID: String
+    let workflowID: String
+    let workflowType: String
+    let clock: any EngineClock
+    /// Receives the events of steps that complete without waiting (side effects, status).
+    let record: (@Sendable (HistoryEvent, _ publishedStatus: Data?) -> Void)?
+    let state: Mutex<State>
+
+    init(
+        run: RunRecord, history: RecordedHistory, clock: any EngineClock, replayOnly: Bool,
+        record: (@Sendable (HistoryEvent, Data?) -> Void)?
+    ) {
+        runID = run.runID
+        workflowID = run.workflowID
+        workflowType = run.workflowType
+        self.clock = clock
+        self.record = record
+        state = Mutex(State(history: history, replayOnly: replayOnly))
+    }
+
+    /// Whether recorded completions remain to be delivered (the code is catching up).
+    var isReplaying: Bool {
+        state.withLock { $0.replayOnly || !$0.history.completions.isEmpty }
+    }
+
+    // MARK: Issuing steps (workflow side)
+
+    /// Numbers a new step and checks it against the history. Returns nil when the run can no
+    /// longer take steps (the error says why).
+    private func number(_ make: (Int) -> StepCommand, _ state: inout State) -> Result<StepCommand, Error> {
+        if let abandoned = state.abandoned { return .failure(abandoned) }
+        let command = make(state.nextStep)
+        state.nextStep += 1
+        if let recorded = state.history.steps[command.step]?.descriptor, !recorded.matches(command.descriptor) {
+            let error = NonDeterminismError(step: command.step, recorded: recorded, actual: command.descriptor)
+            if state.nondeterminism == nil { state.nondeterminism = error }
+            state.abandoned = RunAbandoned(reason: error.description)
+            return .failure(state.abandoned!)
+        }
+        return .success(command)
+    }
+
+    /// Issues a step the workflow awaits, and suspends until the driver delivers its outcome.
+    func await(_ make: @escaping (Int) -> StepCommand) async -> Result<Data?, Error> {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Result<Data?, Error>, Never>) in
+            let immediate = state.withLock { state -> Result<Data?, Error>? in
+                if state.cancelDelivered { return .failure(CancellationError()) }
+                switch number(make, &state) {
+                case .failure(let error):
+                    return .failure(error)
+                case .success(let command):
+                    state.pending[command.step] = Pending(command: command, continuation: continuation)
+                    state.issued.append(command)
+                    state.trace.append(Self.traceEntry(command, state.history.steps[command.step]))
+                    return nil
+                }
+            }
+            if let immediate { continuation.resume(returning: immediate) }
+        }
+    }
+
+    /// Takes a step that completes at once: the recorded value when replaying, else `live()`,
+    /// recorded without waiting.
+    func immediate(
+        kind: StepKind, name: String, digestOf input: Data, isStatus: Bool = false, live: () throws -> Data
+    ) throws -> Data {
+        let (command, recorded, replayOnly) = try state.withLock { state -> (StepCommand, Data?, Bool) in
+            let command = try number({
+                StepCommand(step: $0, kind: kind, name: name, input: isStatus ? input : nil, digest: PayloadCodec.digest(input))
+            }, &state).get()
+            let recorded = state.history.steps[command.step]?.value
+            var entry = Self.traceEntry(command, state.history.steps[command.step])
+            if recorded == nil { entry.outcome = state.replayOnly ? "beyond history" : "live" }
+            state.trace.append(entry)
+            return (command, recorded, state.replayOnly)
+        }
+        if let recorded { return recorded }
+        let value = try live()
+        if !replayOnly {
+            let event = HistoryEvent(
+                step: command.step, kind: isStatus ? .statusPublished : .sideEffect, name: name,
+                inputDigest: command.digest, output: value, time: clock.now())
+            record?(event, isStatus ? value : nil)
+        }
+        return value
+    }
+
+    private static func traceEntry(_ command: StepCommand, _ recorded: RecordedHistory.Step?) -> ReplayStep {
+        var outcome = "pending"
+        var detail: String?
+        if let completion = recorded?.completion {
+            if let error = completion.error {
+                outcome = "failed"
+                detail = error.description
+            } else {
+                outcome = completion.kind == .signalTimedOut ? "timed out" : "completed"
+                detail = completion.output.map { PayloadCodec.preview($0, limit: 120) }
+            }
+        } else if let value = recorded?.value {
+            outcome = "recorded"
+            detail = PayloadCodec.preview(value, limit: 120)
+        }
+        return ReplayStep(
+            index: command.step, kind: command.kind, name: command.name, inputDigest: command.digest,
+            outcome: outcome, detail: detail)
+    }
+
+    // MARK: Driving (driver side, executor idle)
+
+    func takeIssued() -> [StepCommand] {
+        state.withLock { state in
+            defer { state.issued.removeAll() }
+            return state.issued
+        }
+    }
+
+    /// Resumes the step's continuation; false when no such step is waiting.
+    @discardableResult
+    func deliver(step: Int, _ outcome: Result<Data?, Error>) -> Bool {
+        let pending = state.withLock { $0.pending.removeValue(forKey: step) }
+        guard let pending else { return false }
+        pending.continuation.resume(returning: outcome)
+        return true
+    }
+
+    func pendingCommand(_ step: Int) -> StepCommand? {
+        state.withLock { $0.pending[step]?.command }
+    }
+
+    var pendingSteps: [StepCommand] {
+        state.withLock { $0.pending.values.map(\.command).sorted { $0.step < $1.step } }
+    }
+
+    /// Delivers cancellation: every waiting step throws, and later steps throw at once.
+    func deliverCancellation() {
+        let waiting = state.withLock { state -> [Pending] in
+            state.cancelDelivered = true
+            defer { state.pending.removeAll() }
+            return state.pending.values.sorted { $0.command.step < $1.command.step }
+        }
+        waiting.forEach { $0.continuation.resume(returning: .failure(CancellationError())) }
+    }
+
+    /// Stops the run's code: every waiting step throws ``RunAbandoned``, and so do later ones.
+    func abandon(_ reason: String) {
+        let waiting = state.withLock { state -> [Pending] in
+            if state.abandoned == nil { state.abandoned = RunAbandoned(reason: reason) }
+            defer { state.pending.removeAll() }
+            return Array(state.pending.values)
+        }
+        waiting.forEach { $0.continuation.resume(returning: .failure(RunAbandoned(reason: reason))) }
+    }
+
+    func finish(_ outcome: Result<Data, Error>) {
+        state.withLock { $0.outcome = outcome }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+
+/// Replays a run's recorded history against the registered workflow code, with no side
+/// effects: no activity runs, no timer waits, no signal is consumed.
+///
+/// ```swift
+/// let report = await Replayer(registry: registry).replay(run: run, history: events)
+/// ```
+public struct Replayer: Sendable {
+    let registry: WorkflowRegistry
+    let verbose: Bool
+    let logger: Logger
+
+    public init(registry: WorkflowRegistry, verbose: Bool = false, logger: Logger = Logger(label: "dixmgr.replay")) {
+        self.registry = registry
+        self.verbose = verbose
+        self.logger = logger
+    }
+
+    /// Replays a history exported as JSON (`dixctl workflow export`).
+    public func replay(exported: ExportedHistory) async throws -> ReplayReport {
+        await replay(run: exported.run, history: exported.events)
+    }
+
+    public func replay(run: RunRecord, history: [HistoryEvent]) async -> ReplayReport {
+        var replayed = run
+        replayed.leaseToken = 0
+        let driver = RunDriver(
+            run: replayed, history: history, registry: registry, environment: nil, logger: logger, verbose: verbose)
+        let ending = await driver.drive()
+        let (trace, pending) = driver.core.state.withLock { state in
+            (state.trace, state.pending.keys.sorted())
+        }
+        let recorded = RecordedHistory(history)
+        let issued = Set(trace.map(\.index))
+        var report = ReplayReport(
+            runID: run.runID, workflowType: run.workflowType, steps: trace, result: .ok(closedAs: nil), waitingAt: pending)
+
+        // A recorded step the code never issued is a divergence too.
+        if let missing = recorded.steps.keys.sorted().first(where: { !issued.contains($0) }) {
+            report.result = .nonDeterministic(NonDeterminismError(step: missing, recorded: recorded.steps[missing]?.descriptor, actual: nil))
+        }
+        let recordedStatus = recorded.close.map(Self.status(of:))
+        switch ending {
+        case .blocked(let error):
+            report.result = .nonDeterministic(error)
+        case .abandoned(let reason):
+            report.result = .recordedFailure(step: nil, error: ErrorInfo(type: "ReplayError", message: reason))
+        case .historyEnded:
+            if case .ok = report.result, let recordedStatus {
+                report.result = .nonDeterministic(NonDeterminismError(
+                    step: pending.first ?? trace.count, recorded: nil,
+                    actual: trace.first(where: { pending.contains($0.index) }).map {
+                        StepDescriptor(kind: $0.kind, name: $0.name, inputDigest: $0.inputDigest)
+                    }))
+                _ = recordedStatus
+            }
+        case .closed(let status):
+            guard case .ok = report.result else { break }
+            if let recordedStatus, recordedStatus != status, recordedStatus != .terminated {
+                report.result = .nonDeterministic(NonDeterminismError(
+                    step: trace.count, recorded: nil,
+                    actual: StepDescriptor(kind: .status, name: "close \(status.rawValue) (history: \(recordedStatus.rawValue))", inputDigest: "")))
+            } else if status == .failed, let error = recorded.close?.error {
+                let failedStep = history.last(where: { $0.kind == .activityFailed || ($0.kind == .childClosed && $0.error != nil) })?.step
+                report.result = .recordedFailure(step: failedStep, error: error)
+            } else {
+                report.result = .ok(closedAs: status)
+            }
+        }
+        if let close = recorded.close, close.kind == .workflowTerminated, case .ok = report.result {
+            report.result = .recordedFailure(step: nil, error: close.error ?? ErrorInfo(type: "Terminated", message: "terminated"))
+        }
+        return report
+    }
+
+    static func status(of close: HistoryEvent) -> RunStatus {
+        switch close.kind {
+        case .workflowCompleted: return .completed
+        case .workflowFailed: return .failed
+        case .workflowCanceled: return .canceled
+        case .workflowTerminated: return .terminated
+        default: return .continued
+        }
+    }
+}
+
+/// A run and its history as `dixctl workflow export` writes them.
+public struct ExportedHistory: Sendable, Codable {
+    public var formatVersion: Int
+    public var run: RunRecord
+    public var events: [HistoryEvent]
+
+    public init(run: RunRecord, events: [HistoryEvent]) {
+        formatVersion = 1
+        self.run = run
+        self.events = events
+    }
+}

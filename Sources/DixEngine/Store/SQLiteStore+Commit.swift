@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    package func commit(_ writes: [RunWrite], now: Date) async -> [Result<WriteReceipt, Error>] {
+        do {
+            return try await pool.write { db in
+                writes.map { write in
+                    do {
+                        var receipt = WriteReceipt(eventCount: 0)
+                        try db.inSavepoint {
+                            receipt = try Self.apply(write, db, now: now)
+                            return .commit
+                        }
+                        return .success(receipt)
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+        } catch {
+            return writes.map { _ in .failure(error) }
+        }
+    }
+
+    /// Applies one fenced write: action, fence and event indices, events, timers, close.
+    static func apply(_ write: RunWrite, _ db: Database, now: Date) throws -> WriteReceipt {
+        if let run = write.create {
+            if let open = try openRun(workflowID: run.workflowID, db) {
+                throw EngineError(
+                    .alreadyRunning,
+                    "workflow \(run.workflowID) already has an open run \(open.runID) (\(open.status.rawValue)); wait for it, or cancel or terminate it")
+            }
+            try insertRun(run, db, now: now)
+        }
+        var events = write.events
+        var completion: HistoryEvent?
+        if let action = write.action {
+            completion = try perform(action, runID: write.runID, db, now: now, events: &events)
+        }
+
+        guard let count = try Int.fetchOne(
+            db.cachedStatement(sql: """
+                UPDATE runs SET event_count = event_count + ?, updated_at = ?, started_at = COALESCE(started_at, ?),
+                       status = CASE status WHEN 'pending' THEN 'running' ELSE status END
+                WHERE run_id = ? AND lease_token = ? AND status IN \(Self.openStatuses)
+                RETURNING event_count
+                """),
+            arguments: [events.count, Self.ms(now), Self.ms(now), write.runID, write.leaseToken])
+        else {
+            throw EngineError(.leaseLost, "run \(write.runID) is no longer owned by this worker (lease taken over, or run closed)")
+        }
+
+        var index = count - events.count
+        for i in events.indices {
+            events[i].index = index
+            index += 1
+            try insertEvent(events[i], runID: write.runID, db)
+            try updateTimer(for: events[i], runID: write.runID, db)
+            if completion != nil && events[i].step == completion?.step && events[i].kind == completion?.kind {
+                completion = events[i]
+            }
+        }
+        if let status = write.publishedStatus {
+            try db.cachedStatement(sql: "UPDATE runs SET published_status = ? WHERE run_id = ?")
+                .execute(arguments: [status, write.runID])
+        }
+        if write.markCancelDelivered {
+            try db.cachedStatement(sql: "UPDATE runs SET cancel_delivered = 1 WHERE run_id = ?")
+                .execute(arguments: [write.runID])
+        }
+        if let close = write.close {
+            try closeRun(write.runID, close, db, now: now)
+        }
+        return WriteReceipt(eventCount: count, completion: completion)
+    }
+
+    /// Decides an action inside the transaction and appends the events it records.
+    static func perform(
+        _ action: RunWrite.Action, runID: String, _ db: Database, now: Date, events: inout [HistoryEvent]
+    ) throws -> HistoryEvent? {
+        switch action {
+        case .consumeSignal(let step, let name, let ifNone, let time):
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT id, payload FROM signals
+                    WHERE workflow_id = (SELECT workflow_id FROM runs WHERE run_id = ?) AND name = ? AND consumed_at IS NULL
+                    ORDER BY id LIMIT 1
+                    """),
+                arguments: [runID, name])
+            if let row {
+                let id: Int64 = row["id"]
+                try db.cachedStatement(sql: "UPDATE signals SET consumed_run_id = ?, consumed_step = ?, consumed_at = ? WHERE id = ?")
+                    .execute(arguments: [runID, step, Self.ms(now), id])
+                let event = HistoryEvent(
+                    step: step, kind: .signalReceived, name: name, inputDigest: PayloadCodec.digest(Data(name.utf8)),
+                    output: row["payload"],
+                    detail: EventDetail(signalID: id), time: time)
+                events.append(event)
+                return event
+            }
+            switch ifNone {
+            case .timeOut:
+                let event = HistoryEvent(
+                    step: step, kind: .signalTimedOut, name: name, inputDigest: PayloadCodec.digest(Data(name.utf8)), time: time)
+                events.append(event)
+                return event
+            case .recordWait(let deadline):
+                events.append(HistoryEvent(
+                    step: step, kind: .signalWaitStarted, name: name, inputDigest: PayloadCodec.digest(Data(name.utf8)),
+                    detail: EventDetail(deadline: deadline), time: time))
+                return nil
+            case .keepWaiting:
+                return nil
+            }
+
+        case .sendSignal(let step, let target, let name, let payload, let time):
+            var event = HistoryEvent(
+                step: step, kind: .signalSent, name: name,
+                inputDigest: PayloadCodec.digest(Data((target + "\u{0}" + name).utf8) + (payload ?? Data())),
+                input: payload, detail: EventDetail(workflowID: target), time: time)
+            if let run = try openRun(workflowID: target, db) {
+                try db.cachedStatement(sql: "INSERT INTO signals (workflow_id, name, payload, sent_at) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [run.workflowID, name, payload, Self.ms(now)])
+                event.detail?.runID = run.runID
+            } else {
+                event.error = ErrorInfo(type: "WorkflowNotFound", message: "workflow \(target) has no open run to signal", nonRetryable: true)
+            }
+            events.append(event)
+            return event
+
+        case .startChild(let step, let child, let digest, let time):
+            var event = HistoryEvent(
+                step: step, kind: .childStarted, name: child.workflowType, inputDigest: digest, input: child.input,
+                detail: EventDetail(workflowID: child.workflowID, parentClosePolicy: child.parentClosePolicy), time: time)
+            if let open = try openRun(workflowID: child.workflowID, db) {
+                event.error = ErrorInfo(
+                    type: "WorkflowAlreadyRunning",
+                    message: "workflow \(child.workflowID) already has an open run \(open.runID)", nonRetryable: true)
+            } else {
+                try insertRun(child, db, now: now)
+                event.detail?.runID = child.runID
+            }
+            events.append(event)
+            return event
+        }
+    }
+
+    /// Keeps the durable timer queue in step with the events: deadlines in, completions out.
+    static func updateTimer(for event: HistoryEvent, runID: String, _ db: Database) throws {
+        guard let step = event.step else { return }
+        if event.kind.isCompletion {
+            try db.cachedStatement(sql: "DELETE FROM timers WHERE run_id = ? AND step = ?").execute(arguments: [runID, step])
+        } else if let deadline = event.detail?.deadline {
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO timers (run_id, step, kind, fire_at) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [runID, step, event.kind.rawValue, Self.ms(deadline)])
+        }
+    }
+
+    static func closeRun(_ runID: String, _ close: RunWrite.Close, _ db: Database, now: Date) throws {
+        try db.cachedStatement(sql: """
+            UPDATE runs SET status = ?, result = ?, error = ?, closed_at = ?, updated_at = ?, lease_expires_at = NULL,
+                   next_run_id = ?
+            WHERE run_id = ?
+            """).execute(arguments: [
+                close.status.rawValue, close.result, Self.json(close.error), Self.ms(now), Self.ms(now), close.successor?.runID, runID,
+            ])
+        try db.cachedStatement(sql: "DELETE FROM timers WHERE run_id = ?").execute(arguments: [runID])
+        try applyParentClosePolicies(parentRunID: runID, db, now: now)
+        if let successor = close.successor {
+            try insertRun(successor, db, now: now)
+        }
+    }
+}

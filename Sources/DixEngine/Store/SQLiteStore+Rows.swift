@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+
+/// Conversions between rows and records. Times are stored as integer milliseconds.
+extension SQLiteStore {
+    static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func ms(_ date: Date?) -> Int64? { date.map { ms($0) } }
+    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
+    static func date(_ ms: Int64?) -> Date? { ms.map { date($0) } }
+
+    static func json<T: Encodable>(_ value: T?) -> String? {
+        guard let value else { return nil }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+        guard let text else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return try? decoder.decode(type, from: Data(text.utf8))
+    }
+
+    static func runRecord(_ row: Row) throws -> RunRecord {
+        let statusText: String = row["status"]
+        guard let status = RunStatus(rawValue: statusText) else {
+            throw EngineError(.storage, "run \(row["run_id"] as String? ?? "?") has unknown status '\(statusText)'")
+        }
+        return RunRecord(
+            runID: row["run_id"], workflowID: row["workflow_id"], workflowType: row["workflow_type"],
+            status: status, input: row["input"], result: row["result"],
+            error: decodeJSON(ErrorInfo.self, row["error"]), publishedStatus: row["published_status"],
+            createdAt: date(row["created_at"] as Int64), startedAt: date(row["started_at"] as Int64?),
+            closedAt: date(row["closed_at"] as Int64?), owner: row["owner"],
+            leaseExpiresAt: date(row["lease_expires_at"] as Int64?), leaseToken: row["lease_token"],
+            cancelRequested: row["cancel_requested"], parentRunID: row["parent_run_id"], parentStep: row["parent_step"],
+            parentClosePolicy: (row["parent_close_policy"] as String?).flatMap(ParentClosePolicy.init(rawValue:)),
+            previousRunID: row["previous_run_id"], nextRunID: row["next_run_id"], eventCount: row["event_count"],
+            blockedReason: row["blocked_reason"])
+    }
+
+    static func historyEvent(_ row: Row) throws -> HistoryEvent {
+        let kindText: String = row["kind"]
+        guard let kind = HistoryEvent.Kind(rawValue: kindText) else {
+            throw EngineError(.storage, "event \(row["event_index"] as Int? ?? -1) of run \(row["run_id"] as String? ?? "?") has unknown kind '\(kindText)'")
+        }
+        return HistoryEvent(
+            index: row["event_index"], step: row["step"], kind: kind, name: row["name"], attempt: row["attempt"],
+            inputDigest: row["digest"], input: row["input"], output: row["output"],
+            error: decodeJSON(ErrorInfo.self, row["error"]), detail: decodeJSON(EventDetail.self, row["detail"]),
+            time: date(row["time"] as Int64))
+    }
+
+    static func insertRun(_ run: NewRun, _ db: Database, now: Date) throws {
+        let started = HistoryEvent(index: 0, kind: .workflowStarted, name: run.workflowType, input: run.input, time: now)
+        try db.cachedStatement(sql: """
+            INSERT INTO runs (run_id, workflow_id, workflow_type, status, input, created_at, updated_at, owner,
+                              lease_expires_at, lease_token, parent_run_id, parent_step, parent_close_policy,
+                              previous_run_id, event_count)
+            VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+            """).execute(arguments: [
+                run.runID, run.workflowID, run.workflowType, run.input, ms(now), ms(now), run.owner,
+                ms(run.leaseExpiresAt), run.owner == nil ? 0 : 1, run.parentRunID, run.parentStep,
+                run.parentClosePolicy?.rawValue, run.previousRunID,
+            ])
+        try insertEvent(started, runID: run.runID, db)
+    }
+
+    static func insertEvent(_ event: HistoryEvent, runID: String, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO events (run_id, event_index, step, kind, name, attempt, digest, input, output, error, detail, time)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                runID, event.index, event.step, event.kind.rawValue, event.name, event.attempt, event.inputDigest,
+                event.input, event.output, json(event.error), json(event.detail), ms(event.time),
+            ])
+    }
+
+    static func isUniqueViolation(_ error: Error) -> Bool {
+        (error as? DatabaseError)?.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+    }
+}

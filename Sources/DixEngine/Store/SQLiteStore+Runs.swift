@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    package func startRun(_ run: NewRun, now: Date) async throws -> RunRecord {
+        try await pool.write { db in
+            if let open = try Self.openRun(workflowID: run.workflowID, db) {
+                throw EngineError(
+                    .alreadyRunning,
+                    "workflow \(run.workflowID) already has an open run \(open.runID) (\(open.status.rawValue)); wait for it, or cancel or terminate it")
+            }
+            try Self.insertRun(run, db, now: now)
+            return try Self.runRecord(try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [run.runID])!)
+        }
+    }
+
+    package func run(id: String) async throws -> RunRecord? {
+        try await pool.read { db in try Self.fetchRun(id, db) }
+    }
+
+    package func resolve(_ id: String) async throws -> RunRecord? {
+        try await pool.read { db in
+            if let run = try Self.fetchRun(id, db) { return run }
+            return try Row.fetchOne(
+                db, sql: "SELECT * FROM runs WHERE workflow_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                arguments: [id]
+            ).map(Self.runRecord)
+        }
+    }
+
+    package func listRuns(_ filter: RunFilter) async throws -> [RunRecord] {
+        try await pool.read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let status = filter.status {
+                clauses.append("status = ?")
+                arguments += [status.rawValue]
+            }
+            if let type = filter.workflowType {
+                clauses.append("workflow_type = ?")
+                arguments += [type]
+            }
+            let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            arguments += [filter.limit]
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM runs \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                arguments: arguments
+            ).map(Self.runRecord)
+        }
+    }
+
+    package func history(runID: String) async throws -> [HistoryEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM events WHERE run_id = ? ORDER BY event_index"),
+                arguments: [runID]
+            ).map(Self.historyEvent)
+        }
+    }
+
+    package func histories(runIDs: [String]) async throws -> [String: [HistoryEvent]] {
+        if runIDs.isEmpty { return [:] }
+        return try await pool.read { db in
+            var result: [String: [HistoryEvent]] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT * FROM events WHERE run_id = ? ORDER BY event_index")
+            for runID in runIDs {
+                result[runID] = try Row.fetchAll(statement, arguments: [runID]).map(Self.historyEvent)
+            }
+            return result
+        }
+    }
+
+    static func fetchRun(_ runID: String, _ db: Database) throws -> RunRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM runs WHERE run_id = ?"), arguments: [runID])
+            .map(Self.runRecord)
+    }
+
+    static func openRun(workflowID: String, _ db: Database) throws -> RunRecord? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM runs WHERE workflow_id = ? AND status IN \(Self.openStatuses)"),
+            arguments: [workflowID]
+        ).map(Self.runRecord)
+    }
+
+    /// The open run a user-facing ID names, or an error saying why there is none.
+    static func resolveOpen(_ id: String, _ db: Database) throws -> RunRecord {
+        let run = try fetchRun(id, db) ?? openRun(workflowID: id, db)
+            ?? Row.fetchOne(db, sql: "SELECT * FROM runs WHERE workflow_id = ? ORDER BY created_at DESC LIMIT 1", arguments: [id]).map(Self.runRecord)
+        guard let run else { throw EngineError(.notFound, "no workflow or run with ID \(id)") }
+        guard run.status.isOpen else {
+            throw EngineError(.closed, "run \(run.runID) of workflow \(run.workflowID) is already \(run.status.rawValue)")
+        }
+        return run
+    }
+
+    package func sendSignal(workflowID: String, name: String, payload: Data?, now: Date) async throws -> InboxSignal {
+        try await pool.write { db in
+            guard let run = try Self.openRun(workflowID: workflowID, db) ?? Self.fetchRun(workflowID, db).flatMap({ $0.status.isOpen ? $0 : nil })
+            else {
+                throw EngineError(.notFound, "workflow \(workflowID) has no open run to signal")
+            }
+            try db.cachedStatement(sql: "INSERT INTO signals (workflow_id, name, payload, sent_at) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [run.workflowID, name, payload, Self.ms(now)])
+            return InboxSignal(id: db.lastInsertedRowID, workflowID: run.workflowID, name: name, payload: payload, sentAt: now)
+        }
+    }
+
+    package func requestCancel(_ id: String, now: Date) async throws -> RunRecord {
+        try await pool.write { db in
+            let run = try Self.resolveOpen(id, db)
+            try db.execute(
+                sql: "UPDATE runs SET cancel_requested = 1, updated_at = ? WHERE run_id = ?",
+                arguments: [Self.ms(now), run.runID])
+            return try Self.fetchRun(run.runID, db)!
+        }
+    }
+
+    package func terminate(_ id: String, reason: String, now: Date) async throws -> RunRecord {
+        try await pool.write { db in
+            let run = try Self.resolveOpen(id, db)
+            try Self.terminate(run, reason: reason, db, now: now)
+            return try Self.fetchRun(run.runID, db)!
+        }
+    }
+
+    /// Closes `run` as terminated regardless of its owner, and applies its children's policies.
+    static func terminate(_ run: RunRecord, reason: String, _ db: Database, now: Date) throws {
+        let error = ErrorInfo(type: "Terminated", message: reason, nonRetryable: true)
+        let index = try Int.fetchOne(
+            db, sql: """
+                UPDATE runs SET status = 'terminated', error = ?, closed_at = ?, updated_at = ?, lease_expires_at = NULL,
+                       event_count = event_count + 1
+                WHERE run_id = ? AND status IN \(Self.openStatuses) RETURNING event_count - 1
+                """, arguments: [Self.json(error), Self.ms(now), Self.ms(now), run.runID])
+        guard let index else { return }
+        try insertEvent(HistoryEvent(index: index, kind: .workflowTerminated, error: error, time: now), runID: run.runID, db)
+        try db.execute(sql: "DELETE FROM timers WHERE run_id = ?", arguments: [run.runID])
+        try applyParentClosePolicies(parentRunID: run.runID, db, now: now)
+    }
+
+    /// Terminates or cancels the open children of a closing parent, per each child's policy.
+    static func applyParentClosePolicies(parentRunID: String, _ db: Database, now: Date) throws {
+        let children = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM runs WHERE parent_run_id = ? AND status IN \(Self.openStatuses)"),
+            arguments: [parentRunID]
+        ).map(Self.runRecord)
+        for child in children {
+            switch child.parentClosePolicy ?? .cancel {
+            case .terminate:
+                try terminate(child, reason: "parent run \(parentRunID) closed (parent-close policy terminate)", db, now: now)
+            case .cancel:
+                try db.execute(
+                    sql: "UPDATE runs SET cancel_requested = 1, updated_at = ? WHERE run_id = ?",
+                    arguments: [Self.ms(now), child.runID])
+            case .abandon:
+                break
+            }
+        }
+    }
+
+    package func purge(closedBefore cutoff: Date) async throws -> Int {
+        var total = 0
+        while true {
+            let removed = try await pool.write { db -> Int in
+                let ids = try String.fetchAll(
+                    db, sql: "SELECT run_id FROM runs WHERE closed_at IS NOT NULL AND closed_at < ? LIMIT 500",
+                    arguments: [Self.ms(cutoff)])
+                for id in ids {
+                    try db.cachedStatement(sql: "DELETE FROM events WHERE run_id = ?").execute(arguments: [id])
+                    try db.cachedStatement(sql: "DELETE FROM timers WHERE run_id = ?").execute(arguments: [id])
+                    try db.cachedStatement(sql: "DELETE FROM runs WHERE run_id = ?").execute(arguments: [id])
+                }
+                try db.execute(
+                    sql: "DELETE FROM signals WHERE consumed_at IS NOT NULL AND consumed_at < ?", arguments: [Self.ms(cutoff)])
+                return ids.count
+            }
+            total += removed
+            if removed < 500 { return total }
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Creates a run whose history starts with `events` copied from another run (a fork).
+    package func startRun(_ run: NewRun, copying events: [HistoryEvent], now: Date) async throws -> RunRecord {
+        try await pool.write { db in
+            if let open = try Self.openRun(workflowID: run.workflowID, db) {
+                throw EngineError(.alreadyRunning, "workflow \(run.workflowID) already has an open run \(open.runID)")
+            }
+            try Self.insertRun(run, db, now: now)
+            var index = 1
+            for var event in events where !event.kind.isClose && event.kind != .workflowStarted && event.kind != .cancelRequested {
+                event.index = index
+                index += 1
+                try Self.insertEvent(event, runID: run.runID, db)
+            }
+            try db.execute(sql: "UPDATE runs SET event_count = ? WHERE run_id = ?", arguments: [index, run.runID])
+            return try Self.fetchRun(run.runID, db)!
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+
+/// The SQLite store: one file in WAL mode, `synchronous=FULL` unless told otherwise.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: ".dixmgr/state.db")
+/// ```
+package final class SQLiteStore: WorkflowStore {
+    /// How hard SQLite works to make each commit durable.
+    package enum Synchronous: String, Sendable {
+        /// Every commit is on disk when it returns (fsync of the WAL). The default.
+        case full = "FULL"
+        /// A power loss may drop the last commits; a process crash loses nothing.
+        case normal = "NORMAL"
+    }
+
+    package let path: String
+    package let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    package init(path: String, synchronous: Synchronous = .full, createIfMissing: Bool = true) throws {
+        self.path = path
+        if !createIfMissing && !FileManager.default.fileExists(atPath: path) {
+            throw EngineError(.storage, "no database at \(path): start dixmgr first, or pass --db PATH")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "dixmgr.state"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+            }
+            try Self.migrator.migrate(pool)
+            try pool.read { db in
+                let applied = try Self.migrator.appliedIdentifiers(db)
+                let known = Set(Self.migrator.migrations)
+                if let unknown = applied.first(where: { !known.contains($0) }) {
+                    throw EngineError(
+                        .storage,
+                        "\(path) was written by a newer dixmgr (schema migration '\(unknown)' is unknown to this version); upgrade dixmgr or use another --db")
+                }
+            }
+        } catch let error as EngineError {
+            throw error
+        } catch let error as DatabaseError {
+            throw EngineError(.storage, "cannot open \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// The synchronous mode in force on the writer connection.
+    package func synchronousMode() throws -> String {
+        try pool.writeWithoutTransaction { db in
+            switch try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 {
+            case 0: return "OFF"
+            case 1: return "NORMAL"
+            case 2: return "FULL"
+            case 3: return "EXTRA"
+            case let other: return "\(other)"
+            }
+        }
+    }
+
+    static let openStatuses = "('pending','running')"
+}

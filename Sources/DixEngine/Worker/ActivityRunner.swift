@@ -1,0 +1,186 @@
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+
+/// Runs one activity step live: attempts with timeouts and heartbeats, durable retry backoff,
+/// and the events that record it. One commit per successful step: a fast attempt is recorded
+/// only by its completion; one still running after a moment gets an `activityStarted` marker
+/// so `dixctl workflow show` can display it.
+struct ActivityRunner: Sendable {
+    static let startedMarkerDelay: Duration = .milliseconds(100)
+
+    let command: StepCommand
+    let recorded: RecordedHistory.Step?
+    let entry: WorkflowRegistry.ActivityEntry
+    let limit: ConcurrencyLimit?
+    let run: RunRecord
+    let clock: any EngineClock
+    let logger: Logger
+    let post: @Sendable (DriverMessage) -> Void
+
+    var options: ActivityOptions { command.options ?? ActivityOptions() }
+
+    func execute() async {
+        let policy = options.retryPolicy
+        var attempt = (recorded?.lastFailedAttempt ?? 0) + 1
+        let scheduledAt = recorded?.scheduledAt ?? clock.now()
+        let scheduleDeadline = options.scheduleToCloseTimeout.map { scheduledAt.addingTimeInterval($0.seconds) }
+        var heartbeatDetails: String?
+        if let next = recorded?.nextAttemptAt {
+            do { try await clock.sleep(until: next) } catch { return }
+        }
+        while !Task.isCancelled {
+            if let scheduleDeadline, clock.now() >= scheduleDeadline {
+                finalFailure(
+                    ErrorInfo(type: "ScheduleToCloseTimeout", message: "schedule-to-close timeout of \(options.scheduleToCloseTimeout!.seconds)s passed"),
+                    attempt: max(1, attempt - 1), scheduledAt: scheduledAt)
+                return
+            }
+            let started = ContinuousClock.now
+            let sink = HeartbeatSink(previousDetails: heartbeatDetails, clock: clock)
+            let result = await runAttempt(attempt, sink: sink, scheduledAt: scheduledAt, deadline: scheduleDeadline)
+            heartbeatDetails = sink.details
+            let dimensions = [("type", entry.name)]
+            Metrics.Timer(label: "activity_duration_seconds", dimensions: dimensions)
+                .recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
+            if Task.isCancelled { return }
+            switch result {
+            case .success(let output):
+                Counter(label: "activity_executions_total", dimensions: dimensions + [("status", "completed")]).increment()
+                post(.completed(
+                    step: command.step,
+                    events: [HistoryEvent(
+                        step: command.step, kind: .activityCompleted, name: command.name, attempt: attempt,
+                        inputDigest: command.digest, input: command.input, output: output,
+                        detail: EventDetail(options: options, scheduledAt: scheduledAt), time: clock.now())]))
+                return
+            case .failure(let error):
+                let info = ErrorInfo(error)
+                Counter(label: "activity_errors_total", dimensions: dimensions + [("error_type", info.type)]).increment()
+                let retryable = !info.nonRetryable && !policy.nonRetryableErrorTypes.contains(info.type)
+                let nextAttemptAt = clock.now().addingTimeInterval(policy.backoff.delay(afterAttempt: attempt).seconds)
+                let withinDeadline = scheduleDeadline.map { nextAttemptAt < $0 } ?? true
+                guard retryable && policy.allowsAttempt(after: attempt) && withinDeadline else {
+                    finalFailure(info, attempt: attempt, scheduledAt: scheduledAt)
+                    return
+                }
+                Counter(label: "activity_executions_total", dimensions: dimensions + [("status", "retried")]).increment()
+                logger.warning(
+                    "activity attempt failed, retrying",
+                    metadata: ["attempt": "\(attempt)", "error": "\(info)", "next_attempt_at": "\(nextAttemptAt)"])
+                post(.record([HistoryEvent(
+                    step: command.step, kind: .activityAttemptFailed, name: command.name, attempt: attempt,
+                    inputDigest: command.digest, input: command.input, error: info,
+                    detail: EventDetail(deadline: nextAttemptAt, options: options, scheduledAt: scheduledAt), time: clock.now())]))
+                do { try await clock.sleep(until: nextAttemptAt) } catch { return }
+                attempt += 1
+            }
+        }
+    }
+
+    private func finalFailure(_ info: ErrorInfo, attempt: Int, scheduledAt: Date) {
+        Counter(label: "activity_executions_total", dimensions: [("type", entry.name), ("status", "failed")]).increment()
+        post(.completed(
+            step: command.step,
+            events: [HistoryEvent(
+                step: command.step, kind: .activityFailed, name: command.name, attempt: attempt,
+                inputDigest: command.digest, input: command.input, error: info,
+                detail: EventDetail(options: options, scheduledAt: scheduledAt), time: clock.now())]))
+    }
+
+    /// One attempt, raced against its timeouts. The attempt runs in its own task so that code
+    /// ignoring cancellation cannot hold a timeout back.
+    private func runAttempt(_ attempt: Int, sink: HeartbeatSink, scheduledAt: Date, deadline: Date?) async -> Result<Data, Error> {
+        if let limit {
+            do { try await limit.acquire() } catch { return .failure(error) }
+        }
+        defer { limit?.release() }
+        let context = ActivityContext(
+            attempt: attempt, workflowID: run.workflowID, runID: run.runID, activityName: entry.name,
+            stepIndex: command.step, logger: logger, heartbeatSink: sink)
+        let input = command.input ?? Data("null".utf8)
+        let body = entry.run
+        let race = FirstResult()
+        let work = Task {
+            do { race.offer(.success(try await body(input, context))) } catch { race.offer(.failure(error)) }
+        }
+        var timers: [Task<Void, Never>] = []
+        let clock = self.clock
+        let startToClose = options.startToCloseTimeout.map { clock.now().addingTimeInterval($0.seconds) }
+        let attemptDeadline = [startToClose, deadline].compactMap { $0 }.min()
+        if let attemptDeadline {
+            let type = attemptDeadline == startToClose ? "StartToCloseTimeout" : "ScheduleToCloseTimeout"
+            timers.append(Task {
+                guard (try? await clock.sleep(until: attemptDeadline)) != nil else { return }
+                race.offer(.failure(ErrorInfo(type: type, message: "attempt \(attempt) timed out (\(type))")))
+            })
+        }
+        if let heartbeat = options.heartbeatTimeout {
+            timers.append(Task {
+                while !Task.isCancelled {
+                    let due = sink.lastBeat.addingTimeInterval(heartbeat.seconds)
+                    guard (try? await clock.sleep(until: due)) != nil else { return }
+                    if clock.now() >= sink.lastBeat.addingTimeInterval(heartbeat.seconds) {
+                        race.offer(.failure(ErrorInfo(
+                            type: "HeartbeatTimeout", message: "no heartbeat for \(heartbeat.seconds)s in attempt \(attempt)")))
+                        return
+                    }
+                }
+            })
+        }
+        if attempt == 1 && recorded?.scheduledAt == nil {
+            let post = self.post
+            let marker = HistoryEvent(
+                step: command.step, kind: .activityStarted, name: command.name, attempt: attempt,
+                inputDigest: command.digest, input: command.input,
+                detail: EventDetail(options: options, scheduledAt: scheduledAt), time: scheduledAt)
+            timers.append(Task {
+                guard (try? await Task.sleep(for: Self.startedMarkerDelay)) != nil else { return }
+                post(.record([marker]))
+            })
+        }
+        let result = await withTaskCancellationHandler {
+            await race.value()
+        } onCancel: {
+            work.cancel()
+            race.cancel()
+        }
+        work.cancel()
+        timers.forEach { $0.cancel() }
+        return result
+    }
+}
+
+/// Hands out the first outcome offered to an attempt and ignores the rest.
+final class FirstResult: Sendable {
+    private struct State {
+        var value: Result<Data, Error>?
+        var waiter: CheckedContinuation<Result<Data, Error>, Never>?
+    }
+    private let state = Mutex(State())
+
+    func offer(_ value: Result<Data, Error>) {
+        let waiter = state.withLock { state -> CheckedContinuation<Result<Data, Error>, Never>? in
+            guard state.value == nil else { return nil }
+            state.value = value
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: value)
+    }
+
+    /// Ends the wait with `CancellationError` unless an outcome is already there.
+    func cancel() { offer(.failure(CancellationError())) }
+
+    func value() async -> Result<Data, Error> {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Result<Data, Error>? in
+                if let value = state.value { return value }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}

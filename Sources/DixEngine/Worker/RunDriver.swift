@@ -1,0 +1,467 @@
+import DequeModule
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+
+/// Drives one run: executes its workflow code on a deterministic executor, hands it recorded
+/// results in history order, then runs new steps live, committing each completion before
+/// delivering it.
+///
+/// The same driver replays without side effects (`environment == nil`): that is the debugger.
+final class RunDriver: Sendable {
+    let run: RunRecord
+    let core: RunCore
+    let context: WorkflowContext
+    let executor = WorkflowExecutor()
+    let environment: DriverEnvironment?
+    let mailbox = Mailbox<DriverMessage>()
+    let logger: Logger
+    private let liveTasks = Mutex<[Int: Task<Void, Never>]>([:])
+    private let workflowEntry: WorkflowRegistry.WorkflowEntry?
+
+    init(run: RunRecord, history: [HistoryEvent], registry: WorkflowRegistry, environment: DriverEnvironment?, logger: Logger, verbose: Bool = false) {
+        self.run = run
+        self.environment = environment
+        var logger = logger
+        logger[metadataKey: "run_id"] = "\(run.runID)"
+        logger[metadataKey: "workflow_id"] = "\(run.workflowID)"
+        logger[metadataKey: "workflow_type"] = "\(run.workflowType)"
+        self.logger = logger
+        let recorded = RecordedHistory(history)
+        let committer = environment?.committer
+        let runID = run.runID
+        let leaseToken = run.leaseToken
+        var record: (@Sendable (HistoryEvent, Data?) -> Void)?
+        if let committer {
+            record = { event, status in
+                var write = RunWrite(runID: runID, leaseToken: leaseToken, events: [event])
+                write.publishedStatus = status
+                committer.submit(write)
+            }
+        }
+        let core = RunCore(
+            run: run, history: recorded, clock: environment?.clock ?? SystemClock(), replayOnly: environment == nil,
+            record: record)
+        self.core = core
+        var workflowLogger = logger
+        workflowLogger.handler = ReplayAwareLogHandler(base: logger.handler, core: core, verbose: verbose)
+        context = WorkflowContext(core: core, logger: workflowLogger)
+        workflowEntry = registry.workflows[run.workflowType]
+    }
+
+    /// How a drive ended.
+    enum Ending: Sendable {
+        case closed(RunStatus)
+        case abandoned(String)
+        case blocked(NonDeterminismError)
+        /// Replay only: the history ran out while the code still waited.
+        case historyEnded
+    }
+
+    // MARK: The loop
+
+    func drive() async -> Ending {
+        guard let entry = workflowEntry else {
+            let message = "workflow type '\(run.workflowType)' is not registered with this worker"
+            if environment != nil {
+                return await close(.failure(ErrorInfo(type: "UnknownWorkflowType", message: message, nonRetryable: true)))
+            }
+            return .abandoned(message)
+        }
+        let input = run.input
+        let context = self.context
+        let core = self.core
+        Task(executorPreference: executor) {
+            do {
+                core.finish(.success(try await entry.run(input, context)))
+            } catch {
+                core.finish(.failure(error))
+            }
+        }
+        var deferred: [StepCommand] = []
+        var signalWaits: [Int: StepCommand] = [:]
+        var childWaits: [String: Int] = [:]
+        var warnedAboutSize = false
+
+        func commit(_ write: RunWrite) async throws -> WriteReceipt {
+            let receipt = try await environment!.committer.commit(write)
+            if receipt.eventCount > environment!.historyWarningEvents && !warnedAboutSize {
+                warnedAboutSize = true
+                logger.warning("history is large; long-lived workflows should continue-as-new", metadata: ["events": "\(receipt.eventCount)"])
+                Counter(label: "workflow_history_warnings_total", dimensions: [("type", run.workflowType)]).increment()
+            }
+            if receipt.eventCount > environment!.historyLimitEvents {
+                throw EngineError(
+                    .historyTooLarge,
+                    "history of run \(run.runID) passed the limit of \(environment!.historyLimitEvents) events; use continue-as-new")
+            }
+            return receipt
+        }
+
+        /// Commits `write` and delivers the completion it produced, waiting for the code to settle.
+        func commitAndDeliver(_ write: RunWrite) async throws -> HistoryEvent? {
+            let receipt = try await commit(write)
+            guard let completion = receipt.completion, let step = completion.step else { return nil }
+            core.deliver(step: step, Self.outcome(for: completion, step: step))
+            await executor.waitUntilIdle()
+            return completion
+        }
+
+        func startLive(_ command: StepCommand) async throws {
+            guard let environment else { return }
+            if environment.isDraining() {
+                deferred.append(command)
+                return
+            }
+            let recorded = core.state.withLock { $0.history.steps[command.step] }
+            let write = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
+            switch command.kind {
+            case .activity:
+                startActivity(command, recorded: recorded, environment: environment)
+            case .timer:
+                let fireAt = recorded?.deadline ?? environment.clock.now().addingTimeInterval((command.duration ?? .zero).seconds)
+                if recorded?.deadline == nil {
+                    var started = write
+                    started.events = [HistoryEvent(
+                        step: command.step, kind: .timerStarted, name: command.name, inputDigest: command.digest,
+                        detail: EventDetail(deadline: fireAt), time: environment.clock.now())]
+                    environment.committer.submit(started)
+                }
+                spawn(command.step) { [mailbox, clock = environment.clock] in
+                    guard (try? await clock.sleep(until: fireAt)) != nil else { return }
+                    mailbox.post(.completed(step: command.step, events: [HistoryEvent(
+                        step: command.step, kind: .timerFired, name: command.name, inputDigest: command.digest,
+                        time: clock.now())]))
+                }
+            case .signal:
+                let now = environment.clock.now()
+                let deadline = recorded?.deadline ?? command.duration.map { now.addingTimeInterval($0.seconds) }
+                var consume = write
+                let ifNone: RunWrite.NoSignal =
+                    recorded?.waitRecorded == true ? ((deadline.map { now >= $0 } ?? false) ? .timeOut : .keepWaiting)
+                    : .recordWait(deadline: deadline)
+                consume.action = .consumeSignal(step: command.step, name: command.name, ifNone: ifNone, time: now)
+                if try await commitAndDeliver(consume) == nil {
+                    signalWaits[command.step] = command
+                    if let deadline {
+                        spawn(command.step) { [mailbox, clock = environment.clock] in
+                            guard (try? await clock.sleep(until: deadline)) != nil else { return }
+                            mailbox.post(.signalDeadline(step: command.step))
+                        }
+                    }
+                }
+            case .sendSignal:
+                var send = write
+                send.action = .sendSignal(
+                    step: command.step, target: command.target ?? "", name: command.name, payload: command.input,
+                    time: environment.clock.now())
+                _ = try await commitAndDeliver(send)
+                environment.notifyOthers()
+            case .startChild:
+                guard var child = command.child else { return }
+                child.owner = environment.workerID
+                child.leaseExpiresAt = environment.clock.now().addingTimeInterval(environment.leaseDuration.seconds)
+                var start = write
+                start.action = .startChild(step: command.step, run: child, digest: command.digest, time: environment.clock.now())
+                if let completion = try await commitAndDeliver(start), completion.error == nil,
+                    let childRun = try await environment.store.run(id: child.runID)
+                {
+                    environment.launch(childRun, try await environment.store.history(runID: child.runID))
+                }
+            case .childResult:
+                try await checkChild(command, environment: environment, waits: &childWaits)
+            case .sideEffect, .status:
+                break
+            }
+        }
+
+        func checkChild(_ command: StepCommand, environment: DriverEnvironment, waits: inout [String: Int]) async throws {
+            var child = try await environment.store.run(id: command.target ?? "")
+            while let current = child, current.status == .continued, let next = current.nextRunID {
+                child = try await environment.store.run(id: next)
+            }
+            guard let child else {
+                var write = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
+                write.events = [HistoryEvent(
+                    step: command.step, kind: .childClosed, name: command.name, inputDigest: command.digest,
+                    error: ErrorInfo(type: "WorkflowNotFound", message: "child run \(command.target ?? "") is gone", nonRetryable: true),
+                    time: environment.clock.now())]
+                try await deliverCommitted(write, steps: [command.step])
+                return
+            }
+            guard !child.status.isOpen else {
+                waits[child.runID] = command.step
+                return
+            }
+            var write = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
+            write.events = [HistoryEvent(
+                step: command.step, kind: .childClosed, name: command.name, inputDigest: command.digest,
+                output: child.result, error: child.error,
+                detail: EventDetail(workflowID: child.workflowID, runID: child.runID, status: child.status),
+                time: environment.clock.now())]
+            waits.removeValue(forKey: child.runID)
+            try await deliverCommitted(write, steps: [command.step])
+        }
+
+        /// Commits events that resolve `steps`, then delivers them in order.
+        func deliverCommitted(_ write: RunWrite, steps: [Int]) async throws {
+            _ = try await commit(write)
+            for event in write.events where event.kind.isCompletion {
+                guard let step = event.step else { continue }
+                core.deliver(step: step, Self.outcome(for: event, step: step))
+                await executor.waitUntilIdle()
+            }
+        }
+
+        do {
+            while true {
+                await executor.waitUntilIdle()
+                if let error = core.state.withLock({ $0.nondeterminism }) {
+                    stopLiveTasks()
+                    core.abandon(error.description)
+                    logger.error("workflow code diverged from its history; the run is blocked until the code is fixed", metadata: ["error": "\(error)"])
+                    return .blocked(error)
+                }
+                if let abandoned = core.state.withLock({ $0.abandoned }) {
+                    stopLiveTasks()
+                    return .abandoned(abandoned.reason)
+                }
+                let replaying = core.state.withLock { !$0.history.completions.isEmpty }
+                for command in core.takeIssued() {
+                    if core.state.withLock({ $0.history.steps[command.step]?.completion != nil }) { continue }
+                    if replaying || environment == nil {
+                        deferred.append(command)
+                    } else {
+                        try await startLive(command)
+                    }
+                }
+                // Deliver the next recorded completion, if any remain.
+                if let event = core.state.withLock({ $0.history.completions.popFirst() }) {
+                    if event.kind == .cancelRequested {
+                        stopLiveTasks()
+                        core.deliverCancellation()
+                        continue
+                    }
+                    let step = event.step ?? -1
+                    guard core.pendingCommand(step) != nil else {
+                        let recorded = core.state.withLock { $0.history.steps[step]?.descriptor }
+                        let error = NonDeterminismError(step: step, recorded: recorded, actual: nil)
+                        core.state.withLock { if $0.nondeterminism == nil { $0.nondeterminism = error } }
+                        continue
+                    }
+                    core.deliver(step: step, Self.outcome(for: event, step: step))
+                    continue
+                }
+                if let outcome = core.state.withLock({ $0.outcome }) {
+                    if environment == nil { return replayEnding(outcome) }
+                    return await close(outcome)
+                }
+                guard environment != nil else { return .historyEnded }
+                if !deferred.isEmpty && !(environment?.isDraining() ?? true) {
+                    let commands = deferred
+                    deferred.removeAll()
+                    for command in commands where core.pendingCommand(command.step) != nil {
+                        try await startLive(command)
+                    }
+                    continue
+                }
+                // Live: wait for what happens next.
+                let messages = await mailbox.take()
+                var write = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
+                var completedSteps: [Int] = []
+                for message in messages {
+                    switch message {
+                    case .completed(let step, let events):
+                        liveTasks.withLock { _ = $0.removeValue(forKey: step) }
+                        guard core.pendingCommand(step) != nil else { continue }
+                        write.events += events
+                        completedSteps.append(step)
+                    case .record(let events):
+                        write.events += events
+                    case .signalsAvailable:
+                        break
+                    case .signalDeadline(let step):
+                        guard let command = signalWaits.removeValue(forKey: step) else { continue }
+                        var timeout = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
+                        timeout.action = .consumeSignal(step: step, name: command.name, ifNone: .timeOut, time: environment!.clock.now())
+                        _ = try await commitAndDeliver(timeout)
+                    case .cancelRequested:
+                        if core.state.withLock({ $0.cancelDelivered }) { continue }
+                        var cancel = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
+                        cancel.events = [HistoryEvent(kind: .cancelRequested, time: environment!.clock.now())]
+                        cancel.markCancelDelivered = true
+                        _ = try await commit(cancel)
+                        stopLiveTasks()
+                        signalWaits.removeAll()
+                        childWaits.removeAll()
+                        core.deliverCancellation()
+                        await executor.waitUntilIdle()
+                    case .childClosed(let childRunID):
+                        guard let step = childWaits.removeValue(forKey: childRunID), let command = core.pendingCommand(step) else { continue }
+                        try await checkChild(command, environment: environment!, waits: &childWaits)
+                    case .stop(let reason):
+                        stopLiveTasks()
+                        core.abandon(reason)
+                        return .abandoned(reason)
+                    }
+                }
+                if messages.contains(where: { if case .signalsAvailable = $0 { return true } else { return false } }) {
+                    for step in signalWaits.keys.sorted() {
+                        guard let command = signalWaits[step], core.pendingCommand(step) != nil else { continue }
+                        var consume = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
+                        consume.action = .consumeSignal(step: step, name: command.name, ifNone: .keepWaiting, time: environment!.clock.now())
+                        if try await commitAndDeliver(consume) != nil {
+                            signalWaits.removeValue(forKey: step)
+                            liveTasks.withLock { $0.removeValue(forKey: step)?.cancel() }
+                        }
+                    }
+                }
+                if !write.events.isEmpty {
+                    try await deliverCommitted(write, steps: completedSteps)
+                }
+            }
+        } catch let error as EngineError where error.code == .historyTooLarge {
+            stopLiveTasks()
+            core.abandon(error.message)
+            return await close(.failure(error))
+        } catch {
+            stopLiveTasks()
+            core.abandon("\(error)")
+            logger.warning("stopped driving the run", metadata: ["reason": "\(error)"])
+            return .abandoned("\(error)")
+        }
+    }
+
+    // MARK: Live steps
+
+    private func startActivity(_ command: StepCommand, recorded: RecordedHistory.Step?, environment: DriverEnvironment) {
+        guard let entry = environment.registry.activities[command.name] else {
+            mailbox.post(.completed(step: command.step, events: [HistoryEvent(
+                step: command.step, kind: .activityFailed, name: command.name, attempt: 1, inputDigest: command.digest,
+                input: command.input,
+                error: ErrorInfo(type: "ActivityNotRegistered", message: "activity '\(command.name)' is not registered with this worker", nonRetryable: true),
+                detail: EventDetail(options: command.options), time: environment.clock.now())]))
+            return
+        }
+        var activityLogger = logger
+        activityLogger[metadataKey: "activity"] = "\(command.name)"
+        activityLogger[metadataKey: "step"] = "\(command.step)"
+        let runner = ActivityRunner(
+            command: command, recorded: recorded, entry: entry, limit: environment.limits[command.name], run: run,
+            clock: environment.clock, logger: activityLogger, post: { [mailbox] in mailbox.post($0) })
+        environment.activityBegan()
+        spawn(command.step) {
+            await runner.execute()
+            environment.activityEnded()
+        }
+    }
+
+    private func spawn(_ step: Int, _ body: @escaping @Sendable () async -> Void) {
+        let task = Task { await body() }
+        liveTasks.withLock { $0[step] = task }
+    }
+
+    private func stopLiveTasks() {
+        let tasks = liveTasks.withLock { tasks in
+            defer { tasks.removeAll() }
+            return Array(tasks.values)
+        }
+        tasks.forEach { $0.cancel() }
+    }
+
+    // MARK: Closing
+
+    private func close(_ outcome: Result<Data, Error>) async -> Ending {
+        guard let environment else { return .historyEnded }
+        let now = environment.clock.now()
+        var write = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
+        var close: RunWrite.Close
+        var successor: NewRun?
+        switch outcome {
+        case .success(let result):
+            close = .init(status: .completed, result: result)
+            write.events = [HistoryEvent(kind: .workflowCompleted, output: result, time: now)]
+        case .failure(let next as ContinueAsNew):
+            let type = next.workflowType ?? run.workflowType
+            successor = NewRun(
+                workflowID: run.workflowID, workflowType: type, input: next.input, owner: environment.workerID,
+                leaseExpiresAt: now.addingTimeInterval(environment.leaseDuration.seconds), previousRunID: run.runID)
+            close = .init(status: .continued, successor: successor)
+            write.events = [HistoryEvent(
+                kind: .workflowContinuedAsNew, name: type, input: next.input,
+                detail: EventDetail(workflowID: run.workflowID, runID: successor!.runID), time: now)]
+        case .failure(let abandoned as RunAbandoned):
+            return .abandoned(abandoned.reason)
+        case .failure(let error) where error is CancellationError && core.state.withLock({ $0.cancelDelivered }):
+            let info = ErrorInfo(type: "CanceledError", message: "the run was canceled", nonRetryable: true)
+            close = .init(status: .canceled, error: info)
+            write.events = [HistoryEvent(kind: .workflowCanceled, error: info, time: now)]
+        case .failure(let error):
+            let info = ErrorInfo(error)
+            close = .init(status: .failed, error: info)
+            write.events = [HistoryEvent(kind: .workflowFailed, error: info, time: now)]
+        }
+        write.close = close
+        do {
+            _ = try await environment.committer.commit(write)
+        } catch {
+            logger.warning("could not close the run", metadata: ["reason": "\(error)"])
+            return .abandoned("\(error)")
+        }
+        let duration = now.timeIntervalSince(run.startedAt ?? run.createdAt)
+        Counter(label: "workflow_executions_total", dimensions: [("type", run.workflowType), ("status", close.status.rawValue)]).increment()
+        Metrics.Timer(label: "workflow_duration_seconds", dimensions: [("type", run.workflowType)])
+            .recordNanoseconds(Int64(max(0, duration) * 1e9))
+        if close.status == .failed {
+            logger.error("workflow failed", metadata: ["error": "\(close.error.map { "\($0)" } ?? "")"])
+        } else {
+            logger.debug("workflow closed", metadata: ["status": "\(close.status.rawValue)"])
+        }
+        environment.runClosed(run.runID, close.status)
+        if let successor, let record = try? await environment.store.run(id: successor.runID) {
+            environment.launch(record, try! await environment.store.history(runID: successor.runID))
+        }
+        return .closed(close.status)
+    }
+
+    private func replayEnding(_ outcome: Result<Data, Error>) -> Ending {
+        switch outcome {
+        case .success: return .closed(.completed)
+        case .failure(is ContinueAsNew): return .closed(.continued)
+        case .failure(let error as RunAbandoned): return .abandoned(error.reason)
+        case .failure(let error) where error is CancellationError: return .closed(.canceled)
+        case .failure: return .closed(.failed)
+        }
+    }
+
+    /// What a recorded completion means to the code awaiting it.
+    static func outcome(for event: HistoryEvent, step: Int) -> Result<Data?, Error> {
+        switch event.kind {
+        case .activityCompleted:
+            return .success(event.output)
+        case .activityFailed:
+            return .failure(ActivityFailure(
+                activityName: event.name ?? "", step: step, attempts: event.attempt ?? 1,
+                cause: event.error ?? ErrorInfo(type: "Unknown", message: "no error recorded")))
+        case .signalReceived:
+            return .success(event.output ?? Data("null".utf8))
+        case .timerFired, .signalTimedOut:
+            return .success(nil)
+        case .signalSent:
+            if let error = event.error { return .failure(error) }
+            return .success(nil)
+        case .childStarted:
+            if let error = event.error { return .failure(error) }
+            let started = ChildStarted(workflowID: event.detail?.workflowID ?? "", runID: event.detail?.runID ?? "")
+            return .success(try? PayloadCodec.encode(started))
+        case .childClosed:
+            if event.detail?.status == .completed { return .success(event.output) }
+            return .failure(ChildWorkflowFailure(
+                workflowID: event.detail?.workflowID ?? "", runID: event.detail?.runID ?? "",
+                status: event.detail?.status ?? .failed, cause: event.error))
+        default:
+            return .failure(ErrorInfo(type: "UnexpectedEvent", message: "event \(event.kind.rawValue) resolves no step"))
+        }
+    }
+}

@@ -1,0 +1,309 @@
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// Runs workflows: claims runnable runs with a lease, drives each on its own deterministic
+/// executor, renews its leases, takes over runs of dead workers, and shuts down gracefully.
+///
+/// ```swift
+/// let worker = try Worker(databasePath: "state.db", registry: registry)
+/// let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm], logger: logger)
+/// try await group.run()
+/// ```
+public final class Worker: Service, Sendable {
+    public let configuration: WorkerConfiguration
+    let store: SQLiteStore
+    let registry: WorkflowRegistry
+    let clock: any EngineClock
+    let logger: Logger
+    let committer: GroupCommitter
+    let notifier: ChangeNotifier
+    private let limits: [String: ConcurrencyLimit]
+    private let wake = Mailbox<Wake>()
+    private let state = Mutex(State())
+    private let touchPending = Mutex(false)
+
+    enum Wake: Sendable {
+        case poke, tick, shutdown
+        case launch(RunRecord, [HistoryEvent])
+    }
+
+    private struct State {
+        var drivers: [String: RunDriver] = [:]
+        var draining = false
+        var inflightActivities = 0
+        var closeWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+        var marks = ChangeMarks()
+    }
+
+    /// Opens (or creates) the database at `databasePath` for a worker.
+    public convenience init(
+        databasePath: String, registry: WorkflowRegistry, configuration: WorkerConfiguration = WorkerConfiguration(),
+        durableCommits: Bool = true, clock: any EngineClock = SystemClock(), logger: Logger = Logger(label: "dixmgr.worker")
+    ) throws {
+        let store = try SQLiteStore(path: databasePath, synchronous: durableCommits ? .full : .normal)
+        self.init(store: store, registry: registry, configuration: configuration, clock: clock, logger: logger)
+    }
+
+    package init(
+        store: SQLiteStore, registry: WorkflowRegistry, configuration: WorkerConfiguration, clock: any EngineClock,
+        logger: Logger
+    ) {
+        self.store = store
+        self.registry = registry
+        self.configuration = configuration
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(configuration.workerID)"
+        self.logger = logger
+        committer = GroupCommitter(store: store, clock: clock)
+        notifier = ChangeNotifier(databasePath: store.path)
+        var limits: [String: ConcurrencyLimit] = [:]
+        for (name, entry) in registry.activities {
+            if let limit = configuration.activityConcurrency[name] ?? entry.maximumConcurrent {
+                limits[name] = ConcurrencyLimit(limit: limit)
+            }
+        }
+        self.limits = limits
+    }
+
+    /// The number of runs this worker drives now.
+    public var activeRuns: Int { state.withLock { $0.drivers.count } }
+
+    // MARK: In-process client
+
+    /// Starts a workflow in this worker (committed before it returns) and returns its run.
+    @discardableResult
+    public func start<W: Workflow>(_ type: W.Type, input: W.Input, id: String? = nil) async throws -> RunRecord {
+        try await start(type: W.name, input: PayloadCodec.encode(input), id: id)
+    }
+
+    /// Starts a workflow by type name with JSON input.
+    public func start(type: String, input: Data, id: String? = nil) async throws -> RunRecord {
+        try registry.validate(type: type, input: input)
+        let now = clock.now()
+        let runID = UUID().uuidString.lowercased()
+        let run = NewRun(
+            runID: runID, workflowID: id ?? runID, workflowType: type, input: input, owner: configuration.workerID,
+            leaseExpiresAt: now.addingTimeInterval(configuration.leaseDuration.seconds))
+        var write = RunWrite(runID: runID, leaseToken: 1)
+        write.create = run
+        _ = try await committer.commit(write)
+        let record = RunRecord(created: run, at: now)
+        wake.post(.launch(record, [HistoryEvent(index: 0, kind: .workflowStarted, name: type, input: input, time: now)]))
+        return record
+    }
+
+    /// Waits until run `runID` closes and returns its record.
+    public func waitForClose(runID: String) async throws -> RunRecord {
+        while true {
+            if let run = try await store.run(id: runID), !run.status.isOpen { return run }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                state.withLock { $0.closeWaiters[runID, default: []].append(continuation) }
+                // Closed between the read and the registration: wake at once.
+                Task {
+                    if let run = try? await store.run(id: runID), !run.status.isOpen { self.resumeCloseWaiters(runID) }
+                }
+            }
+        }
+    }
+
+    /// Starts a workflow, waits for it and returns its output (throws if it did not complete).
+    public func execute<W: Workflow>(_ type: W.Type, input: W.Input, id: String? = nil) async throws -> W.Output {
+        let run = try await start(type, input: input, id: id)
+        let closed = try await waitForClose(runID: run.runID)
+        guard closed.status == .completed, let result = closed.result else {
+            throw EngineError(.workflowFailed, "run \(closed.runID) \(closed.status.rawValue): \(closed.error.map { "\($0)" } ?? "")")
+        }
+        return try PayloadCodec.decode(W.Output.self, from: result)
+    }
+
+    // MARK: Service
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await runLoop()
+            } onCancel: {
+                wake.post(.shutdown)
+            }
+        } onGracefulShutdown: {
+            self.wake.post(.shutdown)
+        }
+    }
+
+    private func runLoop() async throws {
+        logger.info("worker started", metadata: ["database": "\(store.path)"])
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.renewLeasesLoop() }
+            group.addTask { [notifier, wake] in
+                for await _ in notifier.changes() { wake.post(.poke) }
+            }
+            group.addTask { [wake, clock, interval = configuration.fallbackClaimInterval] in
+                while (try? await clock.sleep(for: interval)) != nil { wake.post(.tick) }
+            }
+            group.addTask { await self.purgeLoop() }
+            var needClaim = true
+            var running = true
+            while running {
+                if needClaim {
+                    needClaim = false
+                    await claim(into: &group)
+                }
+                await checkChanges()
+                for message in await wake.take() {
+                    switch message {
+                    case .poke, .tick:
+                        needClaim = true
+                    case .launch(let run, let history):
+                        launch(run, history: history, into: &group)
+                    case .shutdown:
+                        running = false
+                    }
+                }
+            }
+            await shutDown()
+            group.cancelAll()
+        }
+        logger.info("worker stopped")
+    }
+
+    private func claim(into group: inout DiscardingTaskGroup) async {
+        let capacity = configuration.maximumConcurrentRuns - activeRuns
+        guard capacity > 0 else { return }
+        do {
+            let now = clock.now()
+            let runs = try await store.claim(
+                owner: configuration.workerID, limit: min(capacity, 512),
+                leaseUntil: now.addingTimeInterval(configuration.leaseDuration.seconds), now: now)
+            if runs.isEmpty { return }
+            let histories = try await store.histories(runIDs: runs.map(\.runID))
+            for run in runs {
+                launch(run, history: histories[run.runID] ?? [], into: &group)
+            }
+            if runs.count == min(capacity, 512) { wake.post(.poke) }
+        } catch {
+            logger.error("could not claim runs", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func launch(_ run: RunRecord, history: [HistoryEvent], into group: inout DiscardingTaskGroup) {
+        let driver = RunDriver(run: run, history: history, registry: registry, environment: environment, logger: logger)
+        let alreadyDriven = state.withLock { state -> Bool in
+            if state.drivers[run.runID] != nil { return true }
+            state.drivers[run.runID] = driver
+            return false
+        }
+        if alreadyDriven { return }
+        if run.cancelRequested { driver.mailbox.post(.cancelRequested) }
+        group.addTask {
+            let ending = await withTaskCancellationHandler {
+                await driver.drive()
+            } onCancel: {
+                driver.mailbox.post(.stop("worker stopped"))
+            }
+            self.state.withLock { _ = $0.drivers.removeValue(forKey: run.runID) }
+            if case .abandoned(let reason) = ending {
+                self.logger.debug("stopped driving run", metadata: ["run_id": "\(run.runID)", "reason": "\(reason)"])
+            }
+        }
+    }
+
+    private var environment: DriverEnvironment {
+        DriverEnvironment(
+            workerID: configuration.workerID, committer: committer, store: store, registry: registry, limits: limits,
+            clock: clock, leaseDuration: configuration.leaseDuration,
+            historyWarningEvents: configuration.historyWarningEvents,
+            historyLimitEvents: configuration.historyLimitEvents,
+            isDraining: { self.state.withLock { $0.draining } },
+            launch: { [wake] run, history in wake.post(.launch(run, history)) },
+            runClosed: { [weak self] runID, _ in
+                self?.resumeCloseWaiters(runID)
+                self?.notifyOthers()
+            },
+            notifyOthers: { [weak self] in self?.notifyOthers() },
+            activityBegan: { self.state.withLock { $0.inflightActivities += 1 } },
+            activityEnded: { self.state.withLock { $0.inflightActivities -= 1 } })
+    }
+
+    private func resumeCloseWaiters(_ runID: String) {
+        let waiters = state.withLock { $0.closeWaiters.removeValue(forKey: runID) ?? [] }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Wakes this worker's change check and, shortly after, other processes (coalesced).
+    private func notifyOthers() {
+        wake.post(.poke)
+        let schedule = touchPending.withLock { pending -> Bool in
+            if pending { return false }
+            pending = true
+            return true
+        }
+        guard schedule else { return }
+        Task {
+            try? await Task.sleep(for: .milliseconds(20))
+            self.touchPending.withLock { $0 = false }
+            self.notifier.touch()
+        }
+    }
+
+    private func checkChanges() async {
+        let marks = state.withLock { $0.marks }
+        guard let (changes, next) = try? await store.changes(owner: configuration.workerID, since: marks) else { return }
+        let drivers = state.withLock { state -> [String: RunDriver] in
+            state.marks = next
+            return state.drivers
+        }
+        for runID in changes.signaled { drivers[runID]?.mailbox.post(.signalsAvailable) }
+        for runID in changes.cancelRequested { drivers[runID]?.mailbox.post(.cancelRequested) }
+        for runID in changes.closedElsewhere { drivers[runID]?.mailbox.post(.stop("run was terminated")) }
+        for (parent, children) in changes.childClosed {
+            for child in children { drivers[parent]?.mailbox.post(.childClosed(runID: child)) }
+        }
+    }
+
+    private func renewLeasesLoop() async {
+        let interval = configuration.leaseDuration / 3
+        while (try? await clock.sleep(for: interval)) != nil {
+            do {
+                try await store.renewLeases(
+                    owner: configuration.workerID, until: clock.now().addingTimeInterval(configuration.leaseDuration.seconds))
+            } catch {
+                logger.error("could not renew leases", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func purgeLoop() async {
+        repeat {
+            do {
+                let cutoff = clock.now().addingTimeInterval(-configuration.retention.seconds)
+                let purged = try await store.purge(closedBefore: cutoff)
+                if purged > 0 { logger.info("purged closed runs", metadata: ["runs": "\(purged)"]) }
+            } catch {
+                logger.error("could not purge closed runs", metadata: ["error": "\(error)"])
+            }
+        } while (try? await clock.sleep(for: .seconds(86_400))) != nil
+    }
+
+    /// Stops claiming, lets in-flight activities finish within the grace period, stops every
+    /// driver and releases the leases so another worker can go on at once.
+    private func shutDown() async {
+        state.withLock { $0.draining = true }
+        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
+        while state.withLock({ $0.inflightActivities > 0 }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        let drivers = state.withLock { Array($0.drivers.values) }
+        drivers.forEach { $0.mailbox.post(.stop("worker shutting down")) }
+        do {
+            // Not inheriting the caller's cancellation: the leases must be released even then.
+            try await Task { [store, configuration] in try await store.releaseLeases(owner: configuration.workerID) }.value
+        } catch {
+            logger.error("could not release leases", metadata: ["error": "\(error)"])
+        }
+        notifier.touch()
+    }
+}

@@ -1,0 +1,51 @@
+import DixEngine
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// A worker on a temporary database, with the test workflows registered.
+struct EngineHarness {
+    let directory: URL
+    let path: String
+    let worker: Worker
+    let client: WorkflowClient
+    let task: Task<Void, Error>
+    let clock: any EngineClock
+
+    init(
+        clock: any EngineClock = SystemClock(), configuration: WorkerConfiguration = WorkerConfiguration(),
+        directory: URL? = nil, register: (inout WorkflowRegistry) -> Void = { _ in }
+    ) throws {
+        let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.directory = directory
+        path = directory.appendingPathComponent("state.db").path
+        var registry = TestWorkflows.registry
+        register(&registry)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        worker = try Worker(databasePath: path, registry: registry, configuration: configuration, clock: clock, logger: logger)
+        client = try WorkflowClient(databasePath: path, registry: registry, clock: clock)
+        let worker = self.worker
+        task = Task { try await worker.run() }
+        self.clock = clock
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    func history(_ id: String) async throws -> [HistoryEvent] {
+        try await client.export(id).events
+    }
+}
+
+/// Counts executions per key across tasks.
+final class ExecutionLog: Sendable {
+    private let entries = Mutex<[String]>([])
+    func append(_ entry: String) { entries.withLock { $0.append(entry) } }
+    var all: [String] { entries.withLock { $0 } }
+    func count(_ entry: String) -> Int { entries.withLock { $0.filter { $0 == entry }.count } }
+}

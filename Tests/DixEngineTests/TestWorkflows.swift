@@ -1,0 +1,136 @@
+import DixEngine
+import Foundation
+
+/// Workflows and activities the engine tests run.
+enum TestWorkflows {
+    static let log = ExecutionLog()
+
+    static var registry: WorkflowRegistry {
+        var registry = WorkflowRegistry()
+        registry.register(Echo())
+        registry.register(Flaky())
+        registry.register(SequenceWorkflow.self)
+        registry.register(SleepThenSignal.self)
+        registry.register(ParallelWorkflow.self)
+        registry.register(ParentWorkflow.self)
+        registry.register(CounterWorkflow.self)
+        registry.register(FailingWorkflow.self)
+        registry.register(SideEffects.self)
+        return registry
+    }
+}
+
+struct Echo: Activity {
+    static let name = "echo"
+    func run(_ input: String, context: ActivityContext) async throws -> String {
+        TestWorkflows.log.append("echo:\(context.runID):\(input)")
+        return "echo \(input)"
+    }
+}
+
+/// Fails its first `failures` attempts, durably counted by the engine's attempt number.
+struct Flaky: Activity {
+    struct Input: Codable, Sendable {
+        var key: String
+        var failures: Int
+        var nonRetryable = false
+    }
+    static let name = "flaky"
+    struct Broken: Error {}
+    func run(_ input: Input, context: ActivityContext) async throws -> Int {
+        TestWorkflows.log.append("flaky:\(input.key):\(context.attempt)")
+        if context.attempt <= input.failures {
+            if input.nonRetryable { throw ApplicationError("broken for good", type: "Fatal", nonRetryable: true) }
+            throw Broken()
+        }
+        return context.attempt
+    }
+}
+
+struct SequenceWorkflow: Workflow {
+    static let name = "sequence"
+    func run(_ input: Int, context: WorkflowContext) async throws -> [String] {
+        var results: [String] = []
+        for index in 0..<input {
+            results.append(try await context.execute(Echo.self, "\(context.workflowID)-\(index)"))
+        }
+        return results
+    }
+}
+
+struct SleepThenSignal: Workflow {
+    struct Input: Codable, Sendable {
+        var sleepSeconds: Double
+        var signalTimeoutSeconds: Double?
+    }
+    static let name = "sleep-then-signal"
+    func run(_ input: Input, context: WorkflowContext) async throws -> String {
+        context.publishStatus(["phase": "sleeping"])
+        try await context.sleep(for: .seconds(input.sleepSeconds))
+        context.publishStatus(["phase": "waiting for approve"])
+        let approval = try await context.waitForSignal(
+            "approve", as: String.self, timeout: input.signalTimeoutSeconds.map { .seconds($0) })
+        return approval ?? "timed out"
+    }
+}
+
+struct ParallelWorkflow: Workflow {
+    static let name = "parallel"
+    func run(_ input: Int, context: WorkflowContext) async throws -> [String] {
+        try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<input {
+                group.addTask { try await context.execute(Echo.self, "branch-\(index)") }
+            }
+            var results: [String] = []
+            for try await result in group { results.append(result) }
+            return results.sorted()
+        }
+    }
+}
+
+struct ParentWorkflow: Workflow {
+    static let name = "parent"
+    func run(_ input: Int, context: WorkflowContext) async throws -> [String] {
+        async let first = context.executeChild(SequenceWorkflow.self, input: input)
+        async let second = context.executeChild(SequenceWorkflow.self, input: input)
+        return try await first + second
+    }
+}
+
+struct CounterWorkflow: Workflow {
+    struct Input: Codable, Sendable {
+        var count: Int
+        var until: Int
+    }
+    static let name = "counter"
+    func run(_ input: Input, context: WorkflowContext) async throws -> Int {
+        _ = try await context.execute(Echo.self, "count-\(input.count)")
+        if input.count < input.until {
+            throw ContinueAsNew(input: Input(count: input.count + 1, until: input.until))
+        }
+        return input.count
+    }
+}
+
+struct FailingWorkflow: Workflow {
+    static let name = "failing"
+    func run(_ input: Flaky.Input, context: WorkflowContext) async throws -> Int {
+        try await context.execute(
+            Flaky.self, input,
+            options: ActivityOptions(retryPolicy: RetryPolicy(initialInterval: .milliseconds(10), maximumAttempts: 3)))
+    }
+}
+
+struct SideEffects: Workflow {
+    struct Output: Codable, Sendable, Equatable {
+        var now: Date
+        var random: UInt64
+        var uuid: UUID
+    }
+    static let name = "side-effects"
+    func run(_ input: String, context: WorkflowContext) async throws -> Output {
+        let output = Output(now: context.now(), random: context.random(), uuid: context.uuid())
+        _ = try await context.execute(Echo.self, "\(output.random)")
+        return output
+    }
+}
