@@ -24,7 +24,7 @@ struct EngineHarness {
         var registry = TestWorkflows.registry
         register(&registry)
         var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        logger.logLevel = ProcessInfo.processInfo.environment["DIX_TEST_LOG"] == "debug" ? .trace : .warning
         worker = try Worker(databasePath: path, registry: registry, configuration: configuration, clock: clock, logger: logger)
         client = try WorkflowClient(databasePath: path, registry: registry, clock: clock)
         let worker = self.worker
@@ -35,6 +35,17 @@ struct EngineHarness {
     func stop() async {
         task.cancel()
         _ = await task.result
+    }
+
+    /// Waits (up to 10 s) until the run's history has an event of `kind`, and returns it.
+    @discardableResult
+    func waitForEvent(_ id: String, _ kind: HistoryEvent.Kind) async throws -> HistoryEvent {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let event = try? await history(id).first(where: { $0.kind == kind }) { return event }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw EngineError(.notFound, "no \(kind.rawValue) event in \(id) after 10 s")
     }
 
     func history(_ id: String) async throws -> [HistoryEvent] {

@@ -9,11 +9,12 @@ extension SQLiteStore {
                     UPDATE runs SET owner = ?, lease_expires_at = ?, lease_token = lease_token + 1, updated_at = ?
                     WHERE run_id IN (
                         SELECT run_id FROM runs
-                        WHERE status IN \(Self.openStatuses) AND (owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at < ?)
+                        WHERE status IN \(Self.openStatuses)
+                          AND (owner IS NULL OR (owner != ? AND (lease_expires_at IS NULL OR lease_expires_at < ?)))
                         ORDER BY created_at LIMIT ?)
                     RETURNING *
                     """),
-                arguments: [owner, Self.ms(leaseUntil), Self.ms(now), Self.ms(now), limit]
+                arguments: [owner, Self.ms(leaseUntil), Self.ms(now), owner, Self.ms(now), limit]
             ).map(Self.runRecord)
         }
     }

@@ -228,13 +228,18 @@ final class RunDriver: Sendable {
                     return .abandoned(abandoned.reason)
                 }
                 let replaying = core.state.withLock { !$0.history.completions.isEmpty }
-                for command in core.takeIssued() {
-                    if core.state.withLock({ $0.history.steps[command.step]?.completion != nil }) { continue }
-                    if replaying || environment == nil {
-                        deferred.append(command)
-                    } else {
-                        try await startLive(command)
+                // Starting a step may deliver its result at once, and the code may issue more.
+                var issued = core.takeIssued()
+                while !issued.isEmpty {
+                    for command in issued {
+                        if core.state.withLock({ $0.history.steps[command.step]?.completion != nil }) { continue }
+                        if replaying || environment == nil {
+                            deferred.append(command)
+                        } else {
+                            try await startLive(command)
+                        }
                     }
+                    issued = core.takeIssued()
                 }
                 // Deliver the next recorded completion, if any remain.
                 if let event = core.state.withLock({ $0.history.completions.popFirst() }) {
@@ -267,7 +272,9 @@ final class RunDriver: Sendable {
                     continue
                 }
                 // Live: wait for what happens next.
+                logger.trace("driver waiting", metadata: ["signal_waits": "\(signalWaits.keys.sorted())", "pending": "\(core.pendingSteps.map(\.step))"])
                 let messages = await mailbox.take()
+                logger.trace("driver messages", metadata: ["messages": "\(messages)"])
                 var write = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
                 var completedSteps: [Int] = []
                 for message in messages {

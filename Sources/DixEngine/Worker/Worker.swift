@@ -153,7 +153,9 @@ public final class Worker: Service, Sendable {
                     await claim(into: &group)
                 }
                 await checkChanges()
-                for message in await wake.take() {
+                let messages = await wake.take()
+                logger.trace("woken", metadata: ["messages": "\(messages.count)"])
+                for message in messages {
                     switch message {
                     case .poke, .tick:
                         needClaim = true
@@ -256,6 +258,7 @@ public final class Worker: Service, Sendable {
             state.marks = next
             return state.drivers
         }
+        if !changes.isEmpty { logger.trace("changes", metadata: ["changes": "\(changes)"]) }
         for runID in changes.signaled { drivers[runID]?.mailbox.post(.signalsAvailable) }
         for runID in changes.cancelRequested { drivers[runID]?.mailbox.post(.cancelRequested) }
         for runID in changes.closedElsewhere { drivers[runID]?.mailbox.post(.stop("run was terminated")) }

@@ -1,0 +1,60 @@
+import DixEngine
+import Foundation
+import Testing
+
+@Suite struct ReplayTests {
+    @Test func sideEffectsReplayTheRecordedValues() async throws {
+        let harness = try EngineHarness()
+        let output = try await harness.worker.execute(SideEffects.self, input: "", id: "effects")
+        let report = try await harness.client.replay("effects")
+        #expect(report.result == .ok(closedAs: .completed))
+        #expect(report.steps.map(\.kind) == [.sideEffect, .sideEffect, .sideEffect, .activity])
+        #expect(report.steps[3].detail?.contains("echo \(output.random)") == true)
+        await harness.stop()
+    }
+
+    @Test func parallelBranchesReplayIdenticallyEveryTime() async throws {
+        let harness = try EngineHarness()
+        for round in 0..<200 {
+            _ = try await harness.worker.execute(ParallelWorkflow.self, input: 4, id: "parallel-\(round)")
+        }
+        _ = try await harness.worker.execute(ParentWorkflow.self, input: 2, id: "parallel-children")
+        for round in 0..<200 {
+            let report = try await harness.client.replay("parallel-\(round)")
+            #expect(report.result == .ok(closedAs: .completed), "round \(round): \(report.result)")
+        }
+        #expect(try await harness.client.replay("parallel-children").result == .ok(closedAs: .completed))
+        await harness.stop()
+    }
+
+    @Test func recordedFailureIsReportedAtItsStep() async throws {
+        let harness = try EngineHarness()
+        let run = try await harness.worker.start(FailingWorkflow.self, input: Flaky.Input(key: "rf-\(UUID())", failures: 9), id: "recorded-failure")
+        _ = try await harness.worker.waitForClose(runID: run.runID)
+        let report = try await harness.client.replay("recorded-failure")
+        guard case .recordedFailure(let step, let error) = report.result else {
+            Issue.record("expected a recorded failure, got \(report.result)")
+            return
+        }
+        #expect(step == 0)
+        #expect(error.type == "ActivityFailure")
+        await harness.stop()
+    }
+
+    @Test func changedActivityInputIsNonDeterministicAtItsStep() async throws {
+        let harness = try EngineHarness()
+        _ = try await harness.worker.execute(SequenceWorkflow.self, input: 3, id: "seq-original")
+        var exported = try await harness.client.export("seq-original")
+        // The same history replayed under another workflow ID changes every activity's input.
+        exported.run.workflowID = "seq-renamed"
+        let report = try await Replayer(registry: TestWorkflows.registry).replay(exported: exported)
+        guard case .nonDeterministic(let error) = report.result else {
+            Issue.record("expected non-determinism, got \(report.result)")
+            return
+        }
+        #expect(error.step == 0)
+        #expect(error.recorded?.input?.contains("seq-original-0") == true)
+        #expect(error.actual?.input?.contains("seq-renamed-0") == true)
+        await harness.stop()
+    }
+}
