@@ -29,10 +29,12 @@ extension CircuitBreaker {
         public var timeSinceLastOpened: Duration?
     }
 
-    /// A snapshot of the breaker's state and counts.
+    /// A snapshot of the breaker's state and counts; also brings the breaker's metrics up to date.
     public var stats: Stats {
         let now = timeSource.now()
+        var report: Report?
         let stats = machine.withLock { machine in
+            report = Report(&machine, now: now)
             let totals = machine.windowTotals(now: now)
             return Stats(
                 name: name,
@@ -49,7 +51,7 @@ extension CircuitBreaker {
                 lastOpenedAt: machine.lastOpenedAt.map { .nanoseconds($0) },
                 timeSinceLastOpened: machine.lastOpenedAt.map { .nanoseconds(now >= $0 ? now - $0 : 0) })
         }
-        metrics.scores(successRatio: stats.windowCalls == 0 ? 1 : 1 - stats.failureRate, health: stats.healthScore)
+        if let report { metrics.report(report) }
         return stats
     }
 }

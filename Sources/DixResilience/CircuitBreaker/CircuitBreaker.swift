@@ -147,28 +147,24 @@ public final class CircuitBreaker: Sendable {
 
     @usableFromInline
     func record(_ permit: Permit, outcome: CircuitBreakerStateMachine.Outcome, end: UInt64, error: (any Error)?) {
-        let duration = end >= permit.start ? end - permit.start : 0
-        let (change, slow, gauges) = machine.withLock { machine in
-            let before = machine.counts
-            let change = machine.record(outcome, duration: duration, generation: permit.generation, now: end)
+        let duration = end >= permit.start ? end &- permit.start : 0
+        var slow = false
+        var counted = false
+        var change: StateChange?
+        var report: Report?
+        machine.withLock { machine in
+            change = machine.record(
+                outcome, duration: duration, generation: permit.generation, now: end, slow: &slow, counted: &counted)
             if change != nil { publish(machine) }
-            let after = machine.counts
-            let slow = after.slowCalls != before.slowCalls
-            let recorded = after.successes &+ after.failures
-            var gauges: (Double, Double)?
-            if change != nil || recorded & 63 == 1 {
-                let totals = machine.window.totals
-                gauges = (totals.calls == 0 ? 1 : 1 - totals.failureRate, machine.healthScore(now: end))
-            }
-            return (change, slow, gauges)
+            if change != nil || machine.isReportDue(now: end) { report = Report(&machine, now: end) }
         }
-        switch outcome {
-        case .success: (slow ? metrics.slow : metrics.success).increment()
-        case .failure: metrics.failure(error)
-        case .ignored: metrics.ignored.increment()
+        if counted && outcome != .ignored {
+            metrics.duration.recordNanoseconds(Int64(truncatingIfNeeded: duration))
+            if outcome == .failure { metrics.failure(error) }
+        } else {
+            metrics.ignored.increment()
         }
-        if outcome != .ignored { metrics.duration.recordNanoseconds(Int64(truncatingIfNeeded: duration)) }
-        if let (ratio, health) = gauges { metrics.scores(successRatio: ratio, health: health) }
+        if let report { metrics.report(report) }
         if let change { announce(change) }
     }
 

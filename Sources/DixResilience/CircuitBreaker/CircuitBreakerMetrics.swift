@@ -1,7 +1,11 @@
 import CoreMetrics
 
 /// The metric handles of one circuit breaker, created once so that recording a call is a
-/// couple of calls on existing handles.
+/// call on an existing handle.
+///
+/// Successful calls are counted in batches (every 64 calls, every second, at each state change
+/// and each `stats` read): see ``CircuitBreaker/Report``. Failures, rejections and durations
+/// are reported call by call.
 ///
 /// One family per measure, the breaker's name in the `name` label:
 /// `circuit_breaker_state`, `circuit_breaker_calls_total{result}`,
@@ -64,9 +68,11 @@ final class CircuitBreakerMetrics: Sendable {
         stateGauge.record(Int64(state.rawValue))
     }
 
-    /// Sets the success-ratio and health-score gauges.
-    func scores(successRatio ratio: Double, health: Double) {
-        successRatio.record(ratio)
-        healthScore.record(health)
+    /// Reports a batch of successful calls and the success-ratio and health-score gauges.
+    func report(_ report: CircuitBreaker.Report) {
+        if report.successes > 0 { success.increment(by: report.successes) }
+        if report.slowSuccesses > 0 { slow.increment(by: report.slowSuccesses) }
+        successRatio.record(report.successRatio)
+        healthScore.record(report.healthScore)
     }
 }
