@@ -75,6 +75,16 @@ struct RetryExecutorTests {
         #expect(delays.values == [.seconds(30), .seconds(2)])
     }
 
+    @Test("an open circuit breaker's remaining open time is the retry delay")
+    func breakerRetryAfter() async throws {
+        let delays = DelayLog()
+        _ = try await executor(delays: delays).run { attempt in
+            if attempt == 1 { throw CircuitBreakerOpenError(name: "rpc", state: .open, retryAfter: .seconds(42)) }
+            return attempt
+        }
+        #expect(delays.values == [.seconds(42)])
+    }
+
     @Test("an attempt that exceeds its timeout fails with AttemptTimeoutError and is retried")
     func attemptTimeout() async throws {
         let attempts = Locked(0)

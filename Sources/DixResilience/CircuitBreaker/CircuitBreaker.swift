@@ -148,13 +148,12 @@ public final class CircuitBreaker: Sendable {
     @usableFromInline
     func record(_ permit: Permit, outcome: CircuitBreakerStateMachine.Outcome, end: UInt64, error: (any Error)?) {
         let duration = end >= permit.start ? end &- permit.start : 0
-        var slow = false
         var counted = false
         var change: StateChange?
         var report: Report?
         machine.withLock { machine in
             change = machine.record(
-                outcome, duration: duration, generation: permit.generation, now: end, slow: &slow, counted: &counted)
+                outcome, duration: duration, generation: permit.generation, now: end, counted: &counted)
             if change != nil { publish(machine) }
             if change != nil || machine.isReportDue(now: end) { report = Report(&machine, now: end) }
         }

@@ -32,3 +32,6 @@ public struct CircuitBreakerOpenError: Error, Sendable, Hashable, CustomStringCo
         }
     }
 }
+
+/// A retry waits until the breaker will admit a probe rather than the computed backoff.
+extension CircuitBreakerOpenError: RetryAfterProviding {}

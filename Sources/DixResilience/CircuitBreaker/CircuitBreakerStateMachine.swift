@@ -142,16 +142,14 @@ public struct CircuitBreakerStateMachine: Sendable {
     public mutating func record(
         _ outcome: Outcome, duration: UInt64, generation permitGeneration: UInt64, now: UInt64
     ) -> CircuitBreaker.StateChange? {
-        var slow = false
         var counted = false
-        return record(outcome, duration: duration, generation: permitGeneration, now: now, slow: &slow, counted: &counted)
+        return record(outcome, duration: duration, generation: permitGeneration, now: now, counted: &counted)
     }
 
     /// Records a result as ``record(_:duration:generation:now:)`` does, also telling whether
-    /// the call counted as slow and whether it counted at all (not stale, not ignored).
+    /// it counted (was neither stale nor ignored).
     mutating func record(
-        _ outcome: Outcome, duration: UInt64, generation permitGeneration: UInt64, now: UInt64,
-        slow isSlow: inout Bool, counted: inout Bool
+        _ outcome: Outcome, duration: UInt64, generation permitGeneration: UInt64, now: UInt64, counted: inout Bool
     ) -> CircuitBreaker.StateChange? {
         if state == .disabled { return nil }
         guard permitGeneration == generation else {
@@ -165,7 +163,6 @@ public struct CircuitBreakerStateMachine: Sendable {
         }
         let failure = outcome == .failure
         let slow = duration >= slowCallNanoseconds
-        isSlow = slow
         counted = true
         if failure {
             counts.failures &+= 1
