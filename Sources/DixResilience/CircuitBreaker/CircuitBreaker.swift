@@ -25,8 +25,7 @@ public final class CircuitBreaker: Sendable {
     /// `generation << 8 | state.rawValue`, mirrored from the state machine after every change.
     @usableFromInline
     let packedState: Atomic<UInt64>
-    @usableFromInline
-    let machine: Mutex<CircuitBreakerStateMachine>
+    let machine: LockedStateMachine
     /// Kept apart from the machine so that a classifier predicate never runs under the lock.
     let classifier: Mutex<FailureClassifier>
     let metrics: CircuitBreakerMetrics
@@ -49,7 +48,7 @@ public final class CircuitBreaker: Sendable {
     ) {
         self.name = name
         self.timeSource = timeSource
-        self.machine = Mutex(CircuitBreakerStateMachine(name: name, configuration: configuration))
+        self.machine = LockedStateMachine(CircuitBreakerStateMachine(name: name, configuration: configuration))
         self.packedState = Atomic(UInt64(State.closed.rawValue))
         self.classifier = Mutex(configuration.failureClassifier)
         self.metrics = CircuitBreakerMetrics(name: name, factory: metricsFactory)

@@ -178,7 +178,12 @@ public struct CircuitBreakerStateMachine: Sendable {
 
         switch state {
         case .closed:
-            if failure { consecutiveFailures += 1 } else { consecutiveFailures = 0 }
+            if failure {
+                consecutiveFailures += 1
+            } else {
+                consecutiveFailures = 0
+                if !slow { return nil }   // the common case: nothing can trip
+            }
             return evaluateTrip(failure: failure, slow: slow, now: now)
         case .halfOpen:
             if failure {

@@ -17,7 +17,7 @@ public struct LatencyStatistics: Sendable, Hashable {
         _record(Double(nanoseconds))
     }
 
-    @usableFromInline
+    @usableFromInline @inline(__always)
     mutating func _record(_ value: Double) {
         if count == 0 {
             meanNanoseconds = value

@@ -82,6 +82,7 @@ public struct SlidingWindow: Sendable, Hashable {
     }
 
     /// Records one call that ended at `now` (nanoseconds).
+    @inline(__always)
     public mutating func record(failure: Bool, slow: Bool, now: UInt64) {
         let call = Totals(calls: 1, failures: failure ? 1 : 0, slowCalls: slow ? 1 : 0)
         if bucketWidth == 0 {
