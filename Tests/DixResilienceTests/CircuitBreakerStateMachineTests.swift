@@ -121,6 +121,19 @@ struct CircuitBreakerStateMachineTests {
         #expect(machine.counts.rejected == 2)
     }
 
+    @Test("probes that never report back are given up on after an open duration")
+    func lostProbesExpire() {
+        var machine = machine()
+        for _ in 0..<5 { machine.call(.failure, at: second) }
+        for _ in 0..<3 { _ = machine.acquirePermit(now: 61 * second) }   // results never recorded
+        #expect(machine.acquirePermit(now: 120 * second) == .rejected(state: .halfOpen, retryAfter: nil))
+        guard case .permitted = machine.acquirePermit(now: 121 * second) else {
+            Issue.record("expected a fresh probe permit")
+            return
+        }
+        #expect(machine.state == .halfOpen)
+    }
+
     @Test("enough probe successes close the breaker")
     func probesClose() {
         var machine = machine()

@@ -1,6 +1,12 @@
 extension CircuitBreaker {
     /// When a circuit breaker trips, how long it stays open, and how it probes for recovery.
     ///
+    /// In the closed state the breaker trips on whichever comes first: the consecutive-failure
+    /// threshold, the failure rate, or the slow-call rate over the window (rates only once the
+    /// window holds ``minimumNumberOfCalls``). In the half-open state only the probes' outcomes
+    /// matter: any failure re-opens, ``requiredProbeSuccesses`` successes close (a slow success
+    /// is a success). Probes that never report back are given up on after ``openDuration``.
+    ///
     /// ```swift
     /// var configuration = CircuitBreaker.Configuration()
     /// configuration.failureRateThreshold = 0.5
@@ -64,7 +70,7 @@ extension CircuitBreaker {
         }
 
         /// Probe successes needed to close, within `1 ... halfOpenPermittedCalls`.
-        var requiredProbeSuccesses: Int {
+        public var requiredProbeSuccesses: Int {
             let permitted = max(1, halfOpenPermittedCalls)
             return min(permitted, max(1, halfOpenSuccessThreshold ?? permitted))
         }

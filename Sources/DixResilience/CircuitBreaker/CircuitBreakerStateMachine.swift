@@ -70,6 +70,8 @@ public struct CircuitBreakerStateMachine: Sendable {
 
     private var openUntil: UInt64 = 0
     private var probesIssued = 0
+    /// When unanswered probes are given up on and new ones admitted.
+    private var probesExpireAt: UInt64 = 0
     private var probeSuccesses = 0
     private var slowCallNanoseconds: UInt64
     private var recordsSinceReport = 0
@@ -123,8 +125,18 @@ public struct CircuitBreakerStateMachine: Sendable {
             }
             let change = transition(to: .halfOpen, reason: "open duration elapsed", now: now)
             probesIssued = 1
+            let wait = configuration.openDuration.clampedNanoseconds
+            probesExpireAt = now.addingReportingOverflow(wait).overflow ? .max : now + wait
             return .permitted(generation: generation, transition: change)
         case .halfOpen:
+            if probesIssued >= max(1, configuration.halfOpenPermittedCalls) && now >= probesExpireAt {
+                // Probes whose results never came back (a caller lost its permit) would
+                // otherwise hold the breaker half-open forever: after an open duration, admit anew.
+                probesIssued = 0
+                probeSuccesses = 0
+                probesExpireAt = now.addingReportingOverflow(configuration.openDuration.clampedNanoseconds).overflow
+                    ? .max : now + configuration.openDuration.clampedNanoseconds
+            }
             guard probesIssued < max(1, configuration.halfOpenPermittedCalls) else {
                 counts.rejected += 1
                 return .rejected(state: .halfOpen, retryAfter: nil)
