@@ -184,6 +184,23 @@ struct CircuitBreakerTests {
         #expect(metrics.counters.allSatisfy { !$0.label.contains("rpc") })
     }
 
+    @Test("successes reach the metrics in batches, and reading stats brings them up to date")
+    func successBatches() async throws {
+        let breaker = breaker()
+        let calls = "circuit_breaker_calls_total"
+        let success: [(String, String)] = [("name", "rpc"), ("result", "success")]
+        for _ in 0..<10 { _ = try await breaker.call { 1 } }
+        #expect(metrics.counterTotal(label: calls, dimensions: success) < 10)
+        _ = breaker.stats
+        #expect(metrics.counterTotal(label: calls, dimensions: success) == 10)
+        for _ in 0..<64 { _ = try await breaker.call { 1 } }
+        #expect(metrics.counterTotal(label: calls, dimensions: success) == 74)   // a full batch of 64
+        _ = try await breaker.call { 1 }
+        clock.advance(by: .seconds(1))
+        _ = try await breaker.call { 1 }
+        #expect(metrics.counterTotal(label: calls, dimensions: success) == 76)   // a second has passed
+    }
+
     @Test("the registry returns one breaker per name and applies changed settings live")
     func registry() async throws {
         let registry = CircuitBreakerRegistry(timeSource: .manual(clock), metricsFactory: metrics)
