@@ -108,7 +108,7 @@ public final class CircuitBreaker: Sendable {
     @inlinable
     public func recordSuccess(_ permit: Permit) {
         guard !permit.isPassThrough else { return }
-        record(permit, outcome: .success, end: timeSource.now(), error: nil)
+        recordSuccess(permit, end: timeSource.now())
     }
 
     /// Records that the call admitted by `permit` threw `error`; whether it counts as a failure
@@ -159,6 +159,27 @@ public final class CircuitBreaker: Sendable {
         if counted && outcome != .ignored {
             metrics.duration.recordNanoseconds(Int64(truncatingIfNeeded: duration))
             if outcome == .failure { metrics.failure(error) }
+        } else {
+            metrics.ignored.increment()
+        }
+        if let report { metrics.report(report) }
+        if let change { announce(change) }
+    }
+
+    /// The success path of ``record(_:outcome:end:error:)``, kept apart because it is the hot one.
+    @usableFromInline
+    func recordSuccess(_ permit: Permit, end: UInt64) {
+        let duration = end >= permit.start ? end &- permit.start : 0
+        var counted = false
+        var change: StateChange?
+        var report: Report?
+        machine.withLock { machine in
+            change = machine.record(.success, duration: duration, generation: permit.generation, now: end, counted: &counted)
+            if change != nil { publish(machine) }
+            if change != nil || machine.isReportDue(now: end) { report = Report(&machine, now: end) }
+        }
+        if counted {
+            metrics.duration.recordNanoseconds(Int64(truncatingIfNeeded: duration))
         } else {
             metrics.ignored.increment()
         }
