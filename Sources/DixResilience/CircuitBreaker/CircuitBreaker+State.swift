@@ -28,12 +28,6 @@ extension CircuitBreaker {
             case .metricsOnly: "metrics-only"
             }
         }
-
-        /// Whether calls in this state are admitted without consulting the state machine.
-        @inlinable
-        var admitsWithoutLock: Bool {
-            self == .closed || self == .metricsOnly
-        }
     }
 
     /// A change of state, passed to the state-change callback.

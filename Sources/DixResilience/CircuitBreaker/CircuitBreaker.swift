@@ -5,8 +5,9 @@ import Synchronization
 ///
 /// The decisions are made by a ``CircuitBreakerStateMachine`` guarded by a `Mutex`. In the
 /// closed and metrics-only states the permit is granted from an atomic copy of the state
-/// without locking, so the cost of wrapping a call is two clock reads, one short lock to record
-/// the result, and two metric updates.
+/// without locking, so the cost of wrapping a successful call is two reads of the coarse clock,
+/// one short lock to record the result, and one metric update (the duration; successes are
+/// counted in batches). About 45–50 ns on a 2-core VM; see `Benchmarks/`.
 ///
 /// ```swift
 /// let breaker = CircuitBreaker(name: "node-rpc")
