@@ -96,9 +96,4 @@ extension Duration {
         let (sum, overflow2) = whole.addingReportingOverflow(UInt64(parts.attoseconds / 1_000_000_000))
         return overflow2 ? .max : sum
     }
-
-    /// A duration from a count of nanoseconds.
-    public static func nanoseconds(_ value: UInt64) -> Duration {
-        .seconds(Int64(value / 1_000_000_000)) + .nanoseconds(Int64(value % 1_000_000_000))
-    }
 }
