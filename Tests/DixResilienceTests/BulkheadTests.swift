@@ -41,11 +41,13 @@ struct BulkheadTests {
 
     @Test("a queued call runs when a slot is released")
     func queuedCallRuns() async throws {
-        let bulkhead = Bulkhead(name: "db", maximumConcurrentCalls: 1, maximumQueueLength: 1, metricsFactory: TestMetrics())
+        let metrics = TestMetrics()
+        let bulkhead = Bulkhead(name: "db", maximumConcurrentCalls: 1, maximumQueueLength: 1, metricsFactory: metrics)
         try await bulkhead.acquire()
         let queued = Task { try await bulkhead.call { 42 } }
         while bulkhead.queued == 0 { await Task.yield() }
         #expect(bulkhead.inFlight == 1)
+        #expect(try metrics.expectGauge("bulkhead_queued", [("name", "db")]).lastValue == 1)
         bulkhead.release()
         #expect(try await queued.value == 42)
         #expect(bulkhead.inFlight == 0)

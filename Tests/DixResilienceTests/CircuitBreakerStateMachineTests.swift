@@ -86,6 +86,24 @@ struct CircuitBreakerStateMachineTests {
         #expect(machine.state == .closed)   // 1 of 4 = 25 %
     }
 
+    @Test("the failure rate over a time window trips the breaker once the minimum is reached")
+    func timeWindowTrips() {
+        var machine = machine {
+            $0.consecutiveFailureThreshold = 1000
+            $0.failureRateThreshold = 0.5
+            $0.window = .seconds(60)
+            $0.minimumNumberOfCalls = 4
+        }
+        let start = 100 * second
+        machine.call(.success, at: start)
+        machine.call(.failure, at: start + 20 * second)
+        machine.call(.success, at: start + 40 * second)
+        #expect(machine.state == .closed)
+        let change = machine.call(.failure, at: start + 59 * second)   // 2 of 4 within 60 s
+        #expect(change?.to == .open)
+        #expect(change?.reason == "failure rate 50% over 4 calls reached 50%")
+    }
+
     @Test("slow-call rate trips the breaker")
     func slowCallRate() {
         var machine = machine {

@@ -58,22 +58,24 @@ public final class Bulkhead: Sendable {
     /// Takes a slot, waiting in the queue if needed; pair with ``release()``.
     public func acquire() async throws {
         try Task.checkCancellation()
-        if state.withLock({ $0.machine.tryAdmit() }) {
-            report()
-            return
+        let admitted = state.withLock { state in
+            let admitted = state.machine.tryAdmit()
+            if admitted { report(state.machine) }
+            return admitted
         }
+        if admitted { return }
         try await waitForSlot()
     }
 
     /// Gives a slot back, handing it to the oldest queued call if any.
     public func release() {
         let next: Waiter? = state.withLock { state in
+            defer { report(state.machine) }
             guard let id = state.machine.release() else { return nil }
             return state.waiters.removeValue(forKey: id)
         }
         next?.timer?.cancel()
         next?.continuation.resume()
-        report()
     }
 
     /// Calls in flight.
@@ -92,6 +94,7 @@ public final class Bulkhead: Sendable {
                     if Task.isCancelled { return nil }
                     let decision = state.machine.acquire(id: id)
                     if decision == .enqueued { state.waiters[id] = Waiter(continuation: continuation) }
+                    report(state.machine)
                     return decision
                 }
                 switch decision {
@@ -105,7 +108,6 @@ public final class Bulkhead: Sendable {
                 case .enqueued:
                     startTimer(for: id)
                 }
-                report()
             }
         } onCancel: {
             giveUp(id, with: CancellationError())
@@ -134,13 +136,13 @@ public final class Bulkhead: Sendable {
     private func giveUp(_ id: UInt64, with failure: any Error) {
         let waiter: Waiter? = state.withLock { state in
             guard state.machine.removeFromQueue(id: id) else { return nil }
+            report(state.machine)
             return state.waiters.removeValue(forKey: id)
         }
         guard let waiter else { return }
         waiter.timer?.cancel()
         if failure is BulkheadFullError { rejectedCounter(.waitTimedOut).increment() }
         waiter.continuation.resume(throwing: failure)
-        report()
     }
 
     private func error(_ reason: BulkheadFullError.Reason) -> BulkheadFullError {
@@ -152,9 +154,9 @@ public final class Bulkhead: Sendable {
         Counter(label: "bulkhead_rejected_total", dimensions: [("name", name), ("reason", reason.description)], factory: factory)
     }
 
-    private func report() {
-        let (inFlight, queued) = state.withLock { ($0.machine.inFlight, $0.machine.queue.count) }
-        inFlightGauge.record(inFlight)
-        queuedGauge.record(queued)
+    /// Sets the gauges; called under the lock so that concurrent updates land in order.
+    private func report(_ machine: BulkheadState) {
+        inFlightGauge.record(machine.inFlight)
+        queuedGauge.record(machine.queue.count)
     }
 }
