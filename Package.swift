@@ -6,6 +6,12 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 let package = Package(
     name: "dixmgr",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dixmgr", targets: ["dixmgr"]),
+        .executable(name: "dixctl", targets: ["dixctl"]),
+        // Vended for the micro-benchmark package in Benchmarks/.
+        .library(name: "DixResilience", targets: ["DixResilience"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -31,10 +37,42 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        .target(
+            name: "DixWorkflows",
+            dependencies: ["DixEngine"],
+            swiftSettings: strict),
+        .target(
+            name: "DixHost",
+            dependencies: [
+                "DixEngine", "DixWorkflows",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "dixmgr",
+            dependencies: ["DixHost", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "dixctl",
+            dependencies: ["DixHost", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DixResilienceTests",
+            dependencies: [
+                "DixResilience",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "DixEngineTests",
             dependencies: ["DixEngine"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["DixHost", "dixmgr", "dixctl"],
             swiftSettings: strict),
     ]
 )
