@@ -48,7 +48,7 @@ import Testing
                     options: ActivityOptions(retryPolicy: RetryPolicy(initialInterval: .seconds(60), jitter: 0)))
             }
         }
-        let clock = ManualClock()
+        let clock = DixEngine.ManualClock()
         let harness = try EngineHarness(clock: clock) { $0.register(Workflow.self) }
         let run = try await harness.worker.start(Workflow.self, input: "manual-\(UUID())", id: "manual")
         // Worker loops sleep on the clock too (lease renewal, fallback claim, purge): 3 sleepers, plus the backoff.
