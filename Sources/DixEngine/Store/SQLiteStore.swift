@@ -36,7 +36,7 @@ package final class SQLiteStore: WorkflowStore {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
             }
-            try Self.migrator.migrate(pool)
+            try Self.migrate(pool)
             try pool.read { db in
                 let applied = try Self.migrator.appliedIdentifiers(db)
                 let known = Set(Self.migrator.migrations)
@@ -67,4 +67,23 @@ package final class SQLiteStore: WorkflowStore {
     }
 
     static let openStatuses = "('pending','running')"
+
+    /// Applies pending migrations. Another process may be migrating the same new file at the
+    /// same moment (dixctl and dixmgr both starting); its work shows up as a conflict, and
+    /// migrating again then finds the schema current.
+    static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch let error as DatabaseError where attempt < 20 {
+                attempt += 1
+                let conflict = error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+                    || (error.message ?? "").contains("already exists")
+                if !conflict { throw error }
+                usleep(50_000)
+            }
+        }
+    }
 }
