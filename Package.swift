@@ -59,6 +59,14 @@ let package = Package(
             name: "dixctl",
             dependencies: ["DixHost", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
+        .executableTarget(
+            name: "dixbench",
+            dependencies: [
+                "DixEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "DixResilienceTests",
             dependencies: [

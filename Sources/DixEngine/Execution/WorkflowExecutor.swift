@@ -8,7 +8,9 @@ import Synchronization
 /// children) prefers this executor, which runs their jobs one at a time in FIFO order.
 /// The run's driver delivers step results only while the executor is idle, one at a time,
 /// in recorded order, and waits for idle again; so the order in which concurrent branches
-/// issue steps, and therefore every step's index, is the same on every replay.
+/// issue steps, and therefore every step's index, is the same on every replay. The driver
+/// runs on this executor as well: idle then means that only the driver is left to run, and
+/// a delivery costs no thread hop.
 final class WorkflowExecutor: TaskExecutor {
     private struct State {
         var jobs: Deque<UnownedJob> = []
@@ -30,22 +32,34 @@ final class WorkflowExecutor: TaskExecutor {
         }
     }
 
+    private enum Next {
+        case job(UnownedJob)
+        case idle([CheckedContinuation<Void, Never>])
+        case done
+    }
+
+    /// Runs jobs until none is left. When the queue empties, waiters for idle are resumed here;
+    /// the run's driver prefers this executor too, so it goes on in this same loop.
     private func drain() {
         while true {
-            let next = state.withLock { state -> UnownedJob? in
-                if let job = state.jobs.popFirst() { return job }
+            let next = state.withLock { state -> Next in
+                if let job = state.jobs.popFirst() { return .job(job) }
+                if !state.idleWaiters.isEmpty {
+                    defer { state.idleWaiters.removeAll() }
+                    return .idle(state.idleWaiters)
+                }
                 state.draining = false
-                return nil
+                return .done
             }
-            guard let next else { break }
-            next.runSynchronously(on: asUnownedTaskExecutor())
+            switch next {
+            case .job(let job):
+                job.runSynchronously(on: asUnownedTaskExecutor())
+            case .idle(let waiters):
+                waiters.forEach { $0.resume() }
+            case .done:
+                return
+            }
         }
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard !state.draining && state.jobs.isEmpty else { return [] }
-            defer { state.idleWaiters.removeAll() }
-            return state.idleWaiters
-        }
-        waiters.forEach { $0.resume() }
     }
 
     /// Returns once no workflow job is queued or running.

@@ -3,17 +3,25 @@ import Foundation
 /// JSON encoding of inputs, results and signal payloads, with sorted keys so that equal values
 /// give equal bytes (step inputs are compared by digest during replay).
 package enum PayloadCodec {
-    package static func encode<T: Encodable>(_ value: T) throws -> Data {
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(value)
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    package static func encode<T: Encodable>(_ value: T) throws -> Data {
+        try encoder.encode(value)
     }
 
     package static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(type, from: data)
+        try decoder.decode(type, from: data)
     }
 
     /// A short stable digest of a payload (FNV-1a, 64 bits, hex).

@@ -149,6 +149,14 @@ extension SQLiteStore {
     /// Keeps the durable timer queue in step with the events: deadlines in, completions out.
     static func updateTimer(for event: HistoryEvent, runID: String, _ db: Database) throws {
         guard let step = event.step else { return }
+        switch event.kind {
+        case .signalSent, .childStarted, .childClosed, .sideEffect, .statusPublished, .activityStarted:
+            return
+        case .activityCompleted where (event.attempt ?? 1) <= 1, .activityFailed where (event.attempt ?? 1) <= 1:
+            return  // a first attempt never waited on a retry timer
+        default:
+            break
+        }
         if event.kind.isCompletion {
             try db.cachedStatement(sql: "DELETE FROM timers WHERE run_id = ? AND step = ?").execute(arguments: [runID, step])
         } else if let deadline = event.detail?.deadline {

@@ -86,3 +86,21 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// The distinct owners of open runs.
+    package func owners() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT owner FROM runs WHERE owner IS NOT NULL AND status IN \(Self.openStatuses)")
+        }
+    }
+
+    /// Makes the leases of `owner` claimable now (its process is known to be dead).
+    package func expireLeases(owner: String) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE runs SET lease_expires_at = 0 WHERE owner = ? AND status IN \(Self.openStatuses)", arguments: [owner])
+            return db.changesCount
+        }
+    }
+}

@@ -16,7 +16,7 @@ struct DriverEnvironment: Sendable {
     /// Starts driving a run this worker created (a child, a continue-as-new successor).
     var launch: @Sendable (RunRecord, [HistoryEvent]) -> Void
     /// Tells the worker a run closed (result waiters, other runs, other processes).
-    var runClosed: @Sendable (_ runID: String, _ status: RunStatus) -> Void
+    var runClosed: @Sendable (_ run: RunRecord, _ status: RunStatus) -> Void
     /// Tells other runs and processes that something they may wait for changed.
     var notifyOthers: @Sendable () -> Void
     /// Counts in-flight activity attempts, for graceful shutdown.

@@ -61,7 +61,12 @@ final class RunDriver: Sendable {
 
     // MARK: The loop
 
+    /// Drives the run on its own executor (see ``WorkflowExecutor``).
     func drive() async -> Ending {
+        await withTaskExecutorPreference(executor) { await driveOnExecutor() }
+    }
+
+    private func driveOnExecutor() async -> Ending {
         guard let entry = workflowEntry else {
             let message = "workflow type '\(run.workflowType)' is not registered with this worker"
             if environment != nil {
@@ -425,7 +430,7 @@ final class RunDriver: Sendable {
         } else {
             logger.debug("workflow closed", metadata: ["status": "\(close.status.rawValue)"])
         }
-        environment.runClosed(run.runID, close.status)
+        environment.runClosed(run, close.status)
         if let successor, let record = try? await environment.store.run(id: successor.runID) {
             environment.launch(record, try! await environment.store.history(runID: successor.runID))
         }

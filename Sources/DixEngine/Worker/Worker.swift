@@ -99,14 +99,15 @@ public final class Worker: Service, Sendable {
     /// Waits until run `runID` closes and returns its record.
     public func waitForClose(runID: String) async throws -> RunRecord {
         while true {
-            if let run = try await store.run(id: runID), !run.status.isOpen { return run }
+            let store = self.store
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 state.withLock { $0.closeWaiters[runID, default: []].append(continuation) }
-                // Closed between the read and the registration: wake at once.
+                // Registered first, read second: a close between the two cannot be missed.
                 Task {
                     if let run = try? await store.run(id: runID), !run.status.isOpen { self.resumeCloseWaiters(runID) }
                 }
             }
+            if let run = try await store.run(id: runID), !run.status.isOpen { return run }
         }
     }
 
@@ -145,20 +146,21 @@ public final class Worker: Service, Sendable {
                 while (try? await clock.sleep(for: interval)) != nil { wake.post(.tick) }
             }
             group.addTask { await self.purgeLoop() }
-            var needClaim = true
+            await expireLeasesOfDeadLocalWorkers()
+            var poked = true
             var running = true
             while running {
-                if needClaim {
-                    needClaim = false
+                if poked {
+                    poked = false
                     await claim(into: &group)
+                    await checkChanges()
                 }
-                await checkChanges()
                 let messages = await wake.take()
                 logger.trace("woken", metadata: ["messages": "\(messages.count)"])
                 for message in messages {
                     switch message {
                     case .poke, .tick:
-                        needClaim = true
+                        poked = true
                     case .launch(let run, let history):
                         launch(run, history: history, into: &group)
                     case .shutdown:
@@ -170,6 +172,21 @@ public final class Worker: Service, Sendable {
             group.cancelAll()
         }
         logger.info("worker stopped")
+    }
+
+    /// Runs of an earlier dixmgr on this host whose process is gone are taken back at once,
+    /// instead of after their lease expires. Worker IDs are `host-pid-suffix`.
+    private func expireLeasesOfDeadLocalWorkers() async {
+        let host = ProcessInfo.processInfo.hostName
+        guard let owners = try? await store.owners() else { return }
+        for owner in owners where owner != configuration.workerID && owner.hasPrefix(host + "-") {
+            let parts = owner.dropFirst(host.count + 1).split(separator: "-")
+            guard parts.count == 2, let pid = Int32(parts[0]), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                let count = (try? await store.expireLeases(owner: owner)) ?? 0
+                logger.info("taking over the runs of a dead worker on this host", metadata: ["dead_worker": "\(owner)", "runs": "\(count)"])
+            }
+        }
     }
 
     private func claim(into group: inout DiscardingTaskGroup) async {
@@ -221,9 +238,13 @@ public final class Worker: Service, Sendable {
             historyLimitEvents: configuration.historyLimitEvents,
             isDraining: { self.state.withLock { $0.draining } },
             launch: { [wake] run, history in wake.post(.launch(run, history)) },
-            runClosed: { [weak self] runID, _ in
-                self?.resumeCloseWaiters(runID)
-                self?.notifyOthers()
+            runClosed: { [weak self] run, _ in
+                guard let self else { return }
+                self.resumeCloseWaiters(run.runID)
+                if let parent = run.parentRunID, let driver = self.state.withLock({ $0.drivers[parent] }) {
+                    driver.mailbox.post(.childClosed(runID: run.runID))
+                }
+                self.touchSoon()
             },
             notifyOthers: { [weak self] in self?.notifyOthers() },
             activityBegan: { self.state.withLock { $0.inflightActivities += 1 } },
@@ -238,6 +259,11 @@ public final class Worker: Service, Sendable {
     /// Wakes this worker's change check and, shortly after, other processes (coalesced).
     private func notifyOthers() {
         wake.post(.poke)
+        touchSoon()
+    }
+
+    /// Touches the change file for other processes, at most once per 20 ms.
+    private func touchSoon() {
         let schedule = touchPending.withLock { pending -> Bool in
             if pending { return false }
             pending = true

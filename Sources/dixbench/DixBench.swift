@@ -1,0 +1,263 @@
+import DixEngine
+import Foundation
+import GRDB
+import Logging
+
+/// End-to-end engine benchmarks: prints a table and writes bench/results/latest.json.
+///
+/// `DIXBENCH_SCALE=0.1` runs every workload at a tenth of its size (a quick look).
+@main
+struct DixBench {
+    static let scale = Double(ProcessInfo.processInfo.environment["DIXBENCH_SCALE"] ?? "1") ?? 1
+
+    static func scaled(_ count: Int) -> Int { max(10, Int(Double(count) * scale)) }
+
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        if arguments.count == 4 && arguments[1] == "recovery-worker" {
+            try await recoveryWorker(database: arguments[2], count: Int(arguments[3]) ?? 1000)
+            return
+        }
+        var results: [Measurement] = []
+        for synchronous in ["FULL", "NORMAL"] {
+            let durable = synchronous == "FULL"
+            results += try rawSQLite(durable: durable)
+            results.append(try await oneAtATime(durable: durable, count: scaled(500)))
+            results.append(try await concurrent(durable: durable, total: scaled(10_000), inFlight: 200))
+            results.append(try await sequential(durable: durable, steps: scaled(1_000)))
+            results.append(try await queued(durable: durable, count: scaled(10_000)))
+            printTable(results)
+            print("")
+        }
+        results.append(try await recovery(count: scaled(1_000)))
+        results.append(try await replay(steps: scaled(10_000)))
+        printTable(results)
+        try FileManager.default.createDirectory(atPath: "bench/results", withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(results).write(to: URL(fileURLWithPath: "bench/results/latest.json"))
+        print("\nwrote bench/results/latest.json")
+    }
+
+    // MARK: Setup
+
+    static func scratchDatabase() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixbench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("state.db").path
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "dixbench")
+        logger.logLevel = .error
+        return logger
+    }
+
+    static func withWorker<T>(
+        database: String, durable: Bool, _ body: (Worker) async throws -> T
+    ) async throws -> T {
+        let worker = try Worker(
+            databasePath: database, registry: BenchRegistry.registry, configuration: WorkerConfiguration(),
+            durableCommits: durable, logger: logger)
+        let task = Task { try await worker.run() }
+        defer { task.cancel() }
+        let result = try await body(worker)
+        task.cancel()
+        _ = await task.result
+        return result
+    }
+
+    // MARK: Reference: SQLite alone
+
+    static func rawSQLite(durable: Bool) throws -> [Measurement] {
+        let path = try scratchDatabase()
+        let pool = try DatabasePool(path: path)
+        let mode = durable ? "FULL" : "NORMAL"
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(mode)")
+            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)")
+        }
+        let payload = Data(repeating: 7, count: 64)
+        let commits = scaled(3_000)
+        let single = try blockingTimed {
+            for _ in 0..<commits {
+                try pool.write { db in try db.execute(sql: "INSERT INTO t (payload) VALUES (?)", arguments: [payload]) }
+            }
+        }
+        let rows = scaled(200_000)
+        let batched = try blockingTimed {
+            for _ in 0..<(rows / 1_000) {
+                try pool.write { db in
+                    let statement = try db.cachedStatement(sql: "INSERT INTO t (payload) VALUES (?)")
+                    for _ in 0..<1_000 { try statement.execute(arguments: [payload]) }
+                }
+            }
+        }
+        return [
+            Measurement(workload: "sqlite: single-row commits", synchronous: mode, count: commits, unit: "commits", seconds: single),
+            Measurement(workload: "sqlite: rows in 1000-row commits", synchronous: mode, count: rows, unit: "rows", seconds: batched),
+        ]
+    }
+
+    static func blockingTimed(_ body: () throws -> Void) rethrows -> Double {
+        let start = ContinuousClock.now
+        try body()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    // MARK: Workloads
+
+    static func oneAtATime(durable: Bool, count: Int) async throws -> Measurement {
+        try await withWorker(database: try scratchDatabase(), durable: durable) { worker in
+            var latencies: [Double] = []
+            let seconds = try await timed {
+                for index in 0..<count {
+                    let start = ContinuousClock.now
+                    _ = try await worker.execute(OneStep.self, input: index)
+                    latencies.append(DixBench.seconds(since: start))
+                }
+            }
+            return Measurement(
+                workload: "1. one-activity workflows, 1 at a time", synchronous: durable ? "FULL" : "NORMAL", count: count,
+                unit: "workflows", seconds: seconds, latencies: latencies)
+        }
+    }
+
+    static func concurrent(durable: Bool, total: Int, inFlight: Int) async throws -> Measurement {
+        try await withWorker(database: try scratchDatabase(), durable: durable) { worker in
+            let perLane = total / inFlight
+            var latencies: [Double] = []
+            let seconds = try await timed {
+                latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                    for lane in 0..<inFlight {
+                        group.addTask {
+                            var lane_latencies: [Double] = []
+                            for index in 0..<perLane {
+                                let start = ContinuousClock.now
+                                _ = try await worker.execute(OneStep.self, input: lane * perLane + index)
+                                lane_latencies.append(DixBench.seconds(since: start))
+                            }
+                            return lane_latencies
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0 += $1 }
+                }
+            }
+            return Measurement(
+                workload: "1. one-activity workflows, \(inFlight) concurrent", synchronous: durable ? "FULL" : "NORMAL",
+                count: perLane * inFlight, unit: "workflows", seconds: seconds, latencies: latencies)
+        }
+    }
+
+    static func sequential(durable: Bool, steps: Int) async throws -> Measurement {
+        let database = try scratchDatabase()
+        return try await withWorker(database: database, durable: durable) { worker in
+            let seconds = try await timed {
+                _ = try await worker.execute(ManySteps.self, input: steps, id: "many")
+            }
+            let client = try WorkflowClient(databasePath: database, registry: BenchRegistry.registry)
+            let times = try await client.export("many").events.filter { $0.kind == .activityCompleted }.map(\.time)
+            let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }
+            return Measurement(
+                workload: "2. sequential activities in one workflow", synchronous: durable ? "FULL" : "NORMAL", count: steps,
+                unit: "steps", seconds: seconds, latencies: gaps)
+        }
+    }
+
+    static func queued(durable: Bool, count: Int) async throws -> Measurement {
+        let database = try scratchDatabase()
+        let client = try WorkflowClient(databasePath: database, registry: BenchRegistry.registry)
+        for index in 0..<count {
+            _ = try await client.start(type: OneStep.name, input: Data("\(index)".utf8))
+        }
+        return try await withWorker(database: database, durable: durable) { worker in
+            let seconds = try await timed {
+                while try await client.list(RunFilter(status: .completed, limit: count)).count < count {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            let runs = try await client.list(RunFilter(status: .completed, limit: count))
+            let latencies = runs.compactMap { run in run.closedAt.map { $0.timeIntervalSince(run.startedAt ?? run.createdAt) } }
+            return Measurement(
+                workload: "3. queued like dixctl, drained by one worker", synchronous: durable ? "FULL" : "NORMAL", count: count,
+                unit: "workflows", seconds: seconds, latencies: latencies)
+        }
+    }
+
+    /// 1,000 runs parked mid-flight in a child worker, which is killed with SIGKILL; the time
+    /// from starting a new worker until every run completed.
+    static func recovery(count: Int) async throws -> Measurement {
+        let database = try scratchDatabase()
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["recovery-worker", database, "\(count)"]
+        let output = Pipe()
+        child.standardOutput = output
+        try child.run()
+        var ready = ""
+        while !ready.contains("ready") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { throw EngineError(.storage, "recovery worker exited before it was ready") }
+            ready += String(decoding: data, as: UTF8.self)
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        let client = try WorkflowClient(databasePath: database, registry: BenchRegistry.registry)
+        for index in 0..<count {
+            try await client.signal("parked-\(index)", name: "go", payload: Data("1".utf8))
+        }
+        return try await withWorker(database: database, durable: true) { _ in
+            let seconds = try await timed {
+                while try await client.list(RunFilter(status: .completed, limit: count)).count < count {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
+            return Measurement(
+                workload: "4. recovery after SIGKILL, runs in flight", synchronous: "FULL", count: count, unit: "runs",
+                seconds: seconds)
+        }
+    }
+
+    static func recoveryWorker(database: String, count: Int) async throws {
+        try await withWorker(database: database, durable: true) { worker in
+            for index in 0..<count {
+                try await worker.start(Parked.self, input: index, id: "parked-\(index)")
+            }
+            let store = try DatabaseQueue(path: database)
+            while try await store.read({ db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE kind = 'signal_wait_started'") ?? 0
+            }) < count {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            print("ready")
+            fflush(nil)
+            try await Task.sleep(for: .seconds(3600))
+        }
+    }
+
+    static func replay(steps: Int) async throws -> Measurement {
+        let database = try scratchDatabase()
+        let exported = try await withWorker(database: database, durable: false) { worker in
+            _ = try await worker.execute(ManySteps.self, input: steps, id: "long")
+            return try await WorkflowClient(databasePath: database, registry: BenchRegistry.registry).export("long")
+        }
+        let replayer = Replayer(registry: BenchRegistry.registry, logger: logger)
+        var durations: [Double] = []
+        for _ in 0..<5 {
+            durations.append(try await timed {
+                let report = try await replayer.replay(exported: exported)
+                guard case .ok = report.result else { throw EngineError(.storage, "replay failed: \(report.result)") }
+            })
+        }
+        let median = durations.sorted()[durations.count / 2]
+        return Measurement(
+            workload: "5. replay of a \(exported.events.count)-event history", synchronous: "-", count: exported.events.count,
+            unit: "events", seconds: median)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
