@@ -76,7 +76,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DixEngineTests",
-            dependencies: ["DixEngine"],
+            dependencies: ["DixEngine", .product(name: "MetricsTestKit", package: "swift-metrics")],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(

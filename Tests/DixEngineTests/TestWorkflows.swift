@@ -12,6 +12,8 @@ enum TestWorkflows {
         registry.register(SequenceWorkflow.self)
         registry.register(SleepThenSignal.self)
         registry.register(ParallelWorkflow.self)
+        registry.register(JitterChild.self)
+        registry.register(Jitter())
         registry.register(ParentWorkflow.self)
         registry.register(CounterWorkflow.self)
         registry.register(FailingWorkflow.self)
@@ -74,15 +76,41 @@ struct SleepThenSignal: Workflow {
     }
 }
 
+/// Sleeps a random few milliseconds, so concurrent branches finish in random order.
+struct Jitter: Activity {
+    static let name = "jitter"
+    func run(_ input: Int, context: ActivityContext) async throws -> String {
+        try await Task.sleep(for: .microseconds(Int.random(in: 0...3_000)))
+        return "jitter \(input)"
+    }
+}
+
+/// Two jittery activities at once.
+struct JitterChild: Workflow {
+    static let name = "jitter-child"
+    func run(_ input: Int, context: WorkflowContext) async throws -> String {
+        async let first = context.execute(Jitter.self, input * 10)
+        async let second = context.execute(Jitter.self, input * 10 + 1)
+        return try await first + "+" + second
+    }
+}
+
+/// Branches of activities and child workflows in a task group, finishing in random order.
 struct ParallelWorkflow: Workflow {
     static let name = "parallel"
     func run(_ input: Int, context: WorkflowContext) async throws -> [String] {
         try await withThrowingTaskGroup(of: String.self) { group in
             for index in 0..<input {
-                group.addTask { try await context.execute(Echo.self, "branch-\(index)") }
+                group.addTask {
+                    if index % 2 == 0 { return try await context.execute(Jitter.self, index) }
+                    return try await context.executeChild(JitterChild.self, input: index)
+                }
             }
             var results: [String] = []
-            for try await result in group { results.append(result) }
+            for try await result in group {
+                results.append(result)
+                _ = context.now()
+            }
             return results.sorted()
         }
     }

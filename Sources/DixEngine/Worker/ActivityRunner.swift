@@ -16,6 +16,7 @@ struct ActivityRunner: Sendable {
     let limit: ConcurrencyLimit?
     let run: RunRecord
     let clock: any EngineClock
+    let metrics: any MetricsFactory
     let logger: Logger
     let post: @Sendable (DriverMessage) -> Void
 
@@ -42,12 +43,12 @@ struct ActivityRunner: Sendable {
             let result = await runAttempt(attempt, sink: sink, scheduledAt: scheduledAt, deadline: scheduleDeadline)
             heartbeatDetails = sink.details
             let dimensions = [("type", entry.name)]
-            Metrics.Timer(label: "activity_duration_seconds", dimensions: dimensions)
+            Metrics.Timer(label: "activity_duration_seconds", dimensions: dimensions, factory: metrics)
                 .recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
             if Task.isCancelled { return }
             switch result {
             case .success(let output):
-                Counter(label: "activity_executions_total", dimensions: dimensions + [("status", "completed")]).increment()
+                Counter(label: "activity_executions_total", dimensions: dimensions + [("status", "completed")], factory: metrics).increment()
                 post(.completed(
                     step: command.step,
                     events: [HistoryEvent(
@@ -57,7 +58,7 @@ struct ActivityRunner: Sendable {
                 return
             case .failure(let error):
                 let info = ErrorInfo(error)
-                Counter(label: "activity_errors_total", dimensions: dimensions + [("error_type", info.type)]).increment()
+                Counter(label: "activity_errors_total", dimensions: dimensions + [("error_type", info.type)], factory: metrics).increment()
                 let retryable = !info.nonRetryable && !policy.nonRetryableErrorTypes.contains(info.type)
                 let nextAttemptAt = clock.now().addingTimeInterval(policy.backoff.delay(afterAttempt: attempt).seconds)
                 let withinDeadline = scheduleDeadline.map { nextAttemptAt < $0 } ?? true
@@ -65,7 +66,7 @@ struct ActivityRunner: Sendable {
                     finalFailure(info, attempt: attempt, scheduledAt: scheduledAt)
                     return
                 }
-                Counter(label: "activity_executions_total", dimensions: dimensions + [("status", "retried")]).increment()
+                Counter(label: "activity_executions_total", dimensions: dimensions + [("status", "retried")], factory: metrics).increment()
                 logger.warning(
                     "activity attempt failed, retrying",
                     metadata: ["attempt": "\(attempt)", "error": "\(info)", "next_attempt_at": "\(nextAttemptAt)"])
@@ -80,7 +81,7 @@ struct ActivityRunner: Sendable {
     }
 
     private func finalFailure(_ info: ErrorInfo, attempt: Int, scheduledAt: Date) {
-        Counter(label: "activity_executions_total", dimensions: [("type", entry.name), ("status", "failed")]).increment()
+        Counter(label: "activity_executions_total", dimensions: [("type", entry.name), ("status", "failed")], factory: metrics).increment()
         post(.completed(
             step: command.step,
             events: [HistoryEvent(

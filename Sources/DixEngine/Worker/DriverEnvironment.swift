@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 
@@ -9,6 +10,7 @@ struct DriverEnvironment: Sendable {
     var registry: WorkflowRegistry
     var limits: [String: ConcurrencyLimit]
     var clock: any EngineClock
+    var metrics: any MetricsFactory
     var leaseDuration: Duration
     var historyWarningEvents: Int
     var historyLimitEvents: Int

@@ -94,7 +94,7 @@ final class RunDriver: Sendable {
             if receipt.eventCount > environment!.historyWarningEvents && !warnedAboutSize {
                 warnedAboutSize = true
                 logger.warning("history is large; long-lived workflows should continue-as-new", metadata: ["events": "\(receipt.eventCount)"])
-                Counter(label: "workflow_history_warnings_total", dimensions: [("type", run.workflowType)]).increment()
+                Counter(label: "workflow_history_warnings_total", dimensions: [("type", run.workflowType)], factory: environment!.metrics).increment()
             }
             if receipt.eventCount > environment!.historyLimitEvents {
                 throw EngineError(
@@ -361,7 +361,7 @@ final class RunDriver: Sendable {
         activityLogger[metadataKey: "step"] = "\(command.step)"
         let runner = ActivityRunner(
             command: command, recorded: recorded, entry: entry, limit: environment.limits[command.name], run: run,
-            clock: environment.clock, logger: activityLogger, post: { [mailbox] in mailbox.post($0) })
+            clock: environment.clock, metrics: environment.metrics, logger: activityLogger, post: { [mailbox] in mailbox.post($0) })
         environment.activityBegan()
         spawn(command.step) {
             await runner.execute()
@@ -422,8 +422,11 @@ final class RunDriver: Sendable {
             return .abandoned("\(error)")
         }
         let duration = now.timeIntervalSince(run.startedAt ?? run.createdAt)
-        Counter(label: "workflow_executions_total", dimensions: [("type", run.workflowType), ("status", close.status.rawValue)]).increment()
-        Metrics.Timer(label: "workflow_duration_seconds", dimensions: [("type", run.workflowType)])
+        Counter(
+            label: "workflow_executions_total", dimensions: [("type", run.workflowType), ("status", close.status.rawValue)],
+            factory: environment.metrics
+        ).increment()
+        Metrics.Timer(label: "workflow_duration_seconds", dimensions: [("type", run.workflowType)], factory: environment.metrics)
             .recordNanoseconds(Int64(max(0, duration) * 1e9))
         if close.status == .failed {
             logger.error("workflow failed", metadata: ["error": "\(close.error.map { "\($0)" } ?? "")"])

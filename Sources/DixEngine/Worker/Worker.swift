@@ -233,7 +233,8 @@ public final class Worker: Service, Sendable {
     private var environment: DriverEnvironment {
         DriverEnvironment(
             workerID: configuration.workerID, committer: committer, store: store, registry: registry, limits: limits,
-            clock: clock, leaseDuration: configuration.leaseDuration,
+            clock: clock, metrics: configuration.metricsFactory ?? MetricsSystem.factory,
+            leaseDuration: configuration.leaseDuration,
             historyWarningEvents: configuration.historyWarningEvents,
             historyLimitEvents: configuration.historyLimitEvents,
             isDraining: { self.state.withLock { $0.draining } },

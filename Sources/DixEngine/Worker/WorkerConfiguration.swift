@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 
 /// How a worker runs: leases, limits, bounds and retention.
@@ -21,6 +22,8 @@ public struct WorkerConfiguration: Sendable {
     public var activityConcurrency: [String: Int]
     /// The safety-net interval for claiming runnable runs when no change was notified.
     public var fallbackClaimInterval: Duration
+    /// Where the engine's metrics go (default: the bootstrapped swift-metrics backend).
+    public var metricsFactory: (any MetricsFactory)?
 
     public init(
         workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())",
@@ -31,7 +34,8 @@ public struct WorkerConfiguration: Sendable {
         retention: Duration = .seconds(30 * 86_400),
         shutdownGracePeriod: Duration = .seconds(10),
         activityConcurrency: [String: Int] = [:],
-        fallbackClaimInterval: Duration = .seconds(5)
+        fallbackClaimInterval: Duration = .seconds(5),
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.workerID = workerID
         self.leaseDuration = leaseDuration
@@ -42,5 +46,6 @@ public struct WorkerConfiguration: Sendable {
         self.shutdownGracePeriod = shutdownGracePeriod
         self.activityConcurrency = activityConcurrency
         self.fallbackClaimInterval = fallbackClaimInterval
+        self.metricsFactory = metricsFactory
     }
 }
