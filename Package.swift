@@ -47,6 +47,7 @@ let package = Package(
                 "DixServices",
                 "DixEngine",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strict),
     ]

@@ -131,7 +131,9 @@ extension DirectProcessManager {
         let decision = RestartDecision.decide(
             after: exit, policy: entry.definition.restartPolicy,
             restartsSoFar: entry.restartCount, maximumRestarts: entry.definition.maximumRestarts,
-            stopRequested: entry.stopRequested || entry.detached)
+            // A watch-mode manager observes (it may have adopted the process for status) but
+            // never starts anything.
+            stopRequested: entry.stopRequested || entry.detached || mode == .watch)
         logger.info(
             "process ended: \(exit)",
             metadata: ["service": "\(service)", "pid": "\(pid)", "decision": "\(decision)"])
@@ -160,7 +162,7 @@ extension DirectProcessManager {
 
     func restartAfterDelay(_ service: String, generation: Int) async {
         _ = try? await serialized {
-            guard let entry = services[service], entry.generation == generation,
+            guard mode == .execute, let entry = services[service], entry.generation == generation,
                 entry.phase == .waitingToRestart, !entry.stopRequested
             else { return }
             services[service]!.restartCount += 1
