@@ -114,7 +114,13 @@ public struct HTTPHealthChecker: Sendable {
         case .badURL, .unsupportedURL:
             return (.invalidRequest, "unusable URL")
         default:
-            return (.network, "\(urlError.localizedDescription) (URLError \(urlError.code.rawValue))")
+            // FoundationNetworking reports many libcurl TLS failures (a handshake with a plain
+            // HTTP port, a protocol mismatch) as an unknown URLError carrying OpenSSL's text.
+            let text = urlError.localizedDescription
+            if ["SSL", "TLS", "certificate"].contains(where: { text.localizedCaseInsensitiveContains($0) }) {
+                return (.tls, "TLS failed: \(text)")
+            }
+            return (.network, "\(text) (URLError \(urlError.code.rawValue))")
         }
     }
 }

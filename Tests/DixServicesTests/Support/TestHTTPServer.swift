@@ -1,6 +1,7 @@
 import Foundation
 
-/// A real HTTP and JSON-RPC server (python3's http.server) on 127.0.0.1 and a free port.
+/// A real HTTP and JSON-RPC server (python3's http.server) on 127.0.0.1, on a free port unless
+/// one is given.
 ///
 /// GET routes: `/status/N` (status N), `/text`, `/json/NAME` (bodies below), `/slow` (answers
 /// after 3 s), `/big` (5000 bytes), `/headers` (200 only with `X-Token: secret`).
@@ -92,18 +93,18 @@ enum TestHTTPServer {
         class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True
 
-        server = Server(("127.0.0.1", 0), Handler)
+        server = Server(("127.0.0.1", int(sys.argv[1])), Handler)
         print(server.server_address[1], flush=True)
         server.serve_forever()
         """#
 
     /// Runs the server for the duration of `body`, which gets its base URL.
-    static func with<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(port: Int = 0, _ body: (String) async throws -> T) async throws -> T {
         try await withTemporaryDirectory { directory in
             let path = "\(directory)/server.py"
             try script.write(toFile: path, atomically: true, encoding: .utf8)
             return try await withBackgroundProcess(
-                ["python3", "-u", path], waitForFirstLine: true
+                ["python3", "-u", path, String(port)], waitForFirstLine: true
             ) { _, port in
                 guard let port, Int(port) != nil else {
                     throw TestServerError(message: "the test server printed no port")
