@@ -25,12 +25,29 @@ struct ResourceSamplerTests {
         return (samples.max() ?? 0, samples, processCount)
     }
 
+    /// On-CPU nanoseconds from /proc/PID/schedstat: the scheduler's own accounting, independent
+    /// of the clock ticks in /proc/PID/stat that the sampler reads.
+    static func scheduledNanoseconds(_ pid: Int32) -> Double? {
+        ProcFS.read("/proc/\(pid)/schedstat")?.split(separator: " ").first.flatMap { Double($0) }
+    }
+
     @Test func busyProcessUsesAboutOneCore() async throws {
         try await withBackgroundProcess(["sh", "-c", "while :; do :; done"]) { pid, _ in
+            // On an idle machine a busy loop gets a whole core (about 100 %); on a shared one
+            // it gets what the scheduler gives it, which schedstat tells independently.
             let cpu = try await Self.bestCPU(ResourceSampleRequest(pid: pid)) { $0 > 80 }
             #expect(cpu.processCount == 1)
-            #expect(cpu.best > 80, "near 100 %: \(cpu.all)")
+            #expect(cpu.best > 50, "busy, not idle: \(cpu.all)")
             #expect(cpu.all.allSatisfy { $0 < 130 }, "one thread cannot use much more than a core: \(cpu.all)")
+
+            let clock = ContinuousClock()
+            let before = try #require(Self.scheduledNanoseconds(pid))
+            let started = clock.now
+            let usage = try #require(try await ResourceSampler().sample(ResourceSampleRequest(pid: pid)).usage)
+            let elapsed = (clock.now - started) / .nanoseconds(1)
+            let after = try #require(Self.scheduledNanoseconds(pid))
+            let reference = (after - before) / elapsed * 100
+            #expect(abs(usage.cpuPercent - reference) < 25, "sampled \(usage.cpuPercent) %, scheduler says \(reference) %")
         }
     }
 
@@ -73,13 +90,26 @@ struct ResourceSamplerTests {
 
     @Test func diskWritesPerSecond() async throws {
         try await withTemporaryDirectory { directory in
-            let script = "while :; do dd if=/dev/zero of=\(directory)/f bs=64k count=16 conv=fsync 2>/dev/null; done"
-            try await withBackgroundProcess(["sh", "-c", script]) { pid, _ in
-                let usage = try #require(
-                    try await ResourceSampler().sample(
-                        ResourceSampleRequest(pid: pid, includeChildren: true, window: .milliseconds(300))).usage)
-                #expect(usage.diskWriteBytesPerSecond != nil)
-                #expect(usage.diskReadBytesPerSecond != nil)
+            // One process writing 64 KiB and syncing it to storage, over and over.
+            let script = """
+                import os
+                f = os.open("\(directory)/data", os.O_WRONLY | os.O_CREAT)
+                print("ready", flush=True)
+                while True:
+                    os.pwrite(f, b"x" * 65536, 0)
+                    os.fsync(f)
+                """
+            try await withBackgroundProcess(["python3", "-c", script], waitForFirstLine: true) { pid, _ in
+                var best = 0.0
+                for _ in 0..<10 {
+                    let usage = try #require(
+                        try await ResourceSampler().sample(
+                            ResourceSampleRequest(pid: pid, window: .milliseconds(200))).usage)
+                    best = max(best, try #require(usage.diskWriteBytesPerSecond))
+                    #expect(usage.diskReadBytesPerSecond != nil)
+                    if best > 64 * 1024 { break }
+                }
+                #expect(best > 64 * 1024, "at least one 64 KiB block per second reached storage: \(best)")
             }
         }
     }
