@@ -129,6 +129,31 @@ struct HTTPCheckTests {
         }
     }
 
+    /// Cancelling checks in flight must not wedge anything (FoundationNetworking's own
+    /// `data(for:)` can deadlock when cancelled while its response arrives).
+    @Test(.timeLimit(.minutes(1))) func cancellingChecksInFlight() async throws {
+        try await TestHTTPServer.with { base in
+            for round in 0..<5 {
+                await withTaskGroup(of: Void.self) { group in
+                    for index in 0..<10 {
+                        let path = index.isMultiple(of: 2) ? "/slow" : "/text"
+                        group.addTask { _ = try? await checker.check(HTTPCheck(url: base + path)) }
+                    }
+                    try? await Task.sleep(for: .milliseconds(5 * round))
+                    group.cancelAll()
+                }
+            }
+            // Node checks whose first call fails cancel the second call in flight.
+            for _ in 0..<10 {
+                await #expect(throws: NodeSyncError.self) {
+                    try await NodeSyncChecker().check(NodeSyncCheck(url: base + "/rpc/error"))
+                }
+            }
+            let afterwards = try await checker.check(HTTPCheck(url: base + "/text"))
+            #expect(afterwards.healthy)
+        }
+    }
+
     @Test func invalidURL() async throws {
         let result = try await checker.check(HTTPCheck(url: "ftp://example.invalid/x"))
         #expect(result.failure?.kind == .invalidRequest)

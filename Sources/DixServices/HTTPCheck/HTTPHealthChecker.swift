@@ -53,7 +53,7 @@ public struct HTTPHealthChecker: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: request)
+            (data, response) = try await session.dataCancellingSafely(for: request)
         } catch {
             if Task.isCancelled { throw CancellationError() }
             let (kind, message) = Self.classify(error, timeout: check.timeout)

@@ -32,7 +32,7 @@ struct JSONRPCClient: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: request)
+            (data, response) = try await session.dataCancellingSafely(for: request)
         } catch {
             if Task.isCancelled { throw CancellationError() }
             let (kind, message) = HTTPHealthChecker.classify(error, timeout: timeout)
