@@ -33,13 +33,9 @@ struct ResourceSamplerTests {
 
     @Test func busyProcessUsesAboutOneCore() async throws {
         try await withBackgroundProcess(["sh", "-c", "while :; do :; done"]) { pid, _ in
-            // On an idle machine a busy loop gets a whole core (about 100 %); on a shared one
-            // it gets what the scheduler gives it, which schedstat tells independently.
-            let cpu = try await Self.bestCPU(ResourceSampleRequest(pid: pid)) { $0 > 80 }
-            #expect(cpu.processCount == 1)
-            #expect(cpu.best > 50, "busy, not idle: \(cpu.all)")
-            #expect(cpu.all.allSatisfy { $0 < 130 }, "one thread cannot use much more than a core: \(cpu.all)")
-
+            // On an idle machine a busy loop gets a whole core, about 100 %. On a shared one
+            // (CI, parallel tests) it gets what the scheduler gives it, so the sample is held
+            // against the scheduler's own account of the same window rather than against 100.
             let clock = ContinuousClock()
             let before = try #require(Self.scheduledNanoseconds(pid))
             let started = clock.now
@@ -47,7 +43,20 @@ struct ResourceSamplerTests {
             let elapsed = (clock.now - started) / .nanoseconds(1)
             let after = try #require(Self.scheduledNanoseconds(pid))
             let reference = (after - before) / elapsed * 100
+            #expect(usage.processCount == 1)
+            #expect(usage.windowSeconds >= 0.1)
             #expect(abs(usage.cpuPercent - reference) < 25, "sampled \(usage.cpuPercent) %, scheduler says \(reference) %")
+
+            let cpu = try await Self.bestCPU(ResourceSampleRequest(pid: pid)) { $0 > 80 }
+            #expect(cpu.all.allSatisfy { $0 < 130 }, "one thread cannot use much more than a core: \(cpu.all)")
+            if cpu.best <= 80 {
+                print("note: busy loop got at most \(cpu.best) % of a core; the machine is busy")
+            }
+            try await withBackgroundProcess(["sleep", "30"]) { idlePID, _ in
+                let idle = try #require(try await ResourceSampler().sample(ResourceSampleRequest(pid: idlePID)).usage)
+                #expect(idle.cpuPercent < 15, "a sleeping process is idle: \(idle.cpuPercent)")
+                #expect(cpu.best > idle.cpuPercent, "busy \(cpu.all) vs idle \(idle.cpuPercent)")
+            }
         }
     }
 
@@ -70,7 +79,7 @@ struct ResourceSamplerTests {
             let first = try #require(try await firstSample.usage)
             let second = try #require(try await secondSample.usage)
             #expect(tree.processCount == 3)
-            #expect(tree.cpuPercent > 60, "two busy loops: \(tree.cpuPercent)")
+            #expect(tree.cpuPercent > alone.cpuPercent, "two busy loops: \(tree.cpuPercent)")
             #expect(
                 abs(tree.cpuPercent - (first.cpuPercent + second.cpuPercent)) < 25,
                 "tree \(tree.cpuPercent) vs children \(first.cpuPercent) + \(second.cpuPercent)")

@@ -5,7 +5,8 @@ import Subprocess
     import Glibc
 #endif
 
-/// Runs `command` for the duration of `body`, then kills it (SIGKILL) and waits for it.
+/// Runs `command` for the duration of `body`, then kills it and its process group (SIGKILL)
+/// and waits for it.
 ///
 /// With `waitForFirstLine`, `body` starts once the process printed a line and gets that line
 /// (a server's port, a "ready" marker).
@@ -13,11 +14,13 @@ func withBackgroundProcess<T: Sendable>(
     _ command: [String], waitForFirstLine: Bool = false,
     _ body: (_ pid: Int32, _ firstLine: String?) async throws -> T
 ) async throws -> T {
+    var options = PlatformOptions()
+    options.processGroupID = 0  // its own group, so its children are killed with it
     let result = try await Subprocess.run(
-        .name(command[0]), arguments: Arguments(Array(command.dropFirst())), input: .none,
-        output: .sequence, error: .discarded
+        .name(command[0]), arguments: Arguments(Array(command.dropFirst())),
+        platformOptions: options, input: .none, output: .sequence, error: .discarded
     ) { execution in
-        defer { try? execution.send(signal: .kill) }
+        defer { try? execution.send(signal: .kill, toProcessGroup: true) }
         var firstLine: String?
         if waitForFirstLine {
             var lines = execution.standardOutput.strings().makeAsyncIterator()
