@@ -86,6 +86,7 @@ struct DirectProcessManagerTests {
             #expect(failed)
             let status = try await manager.status(of: "crasher")
             #expect(status.restartCount == 2)
+            #expect(status.detail == "exited with code 3; maximum restart count 2 reached")
             #expect(status.lastExit?.code == 3)
             #expect(status.lastExit?.signal == nil)
             #expect(status.mainPID == nil)

@@ -94,6 +94,7 @@ struct SystemdServiceManagerTests {
             let crashed = try await execute.status(of: "crash.service")
             #expect(crashed.lastExit?.code == 3)
             #expect(crashed.subState == "failed")
+            #expect(crashed.detail == "exit-code")
             #expect(try await execute.recentOutput(of: "crash.service", lines: 5).contains("crashing now"))
         }
     }
@@ -213,6 +214,7 @@ struct SystemctlShowParserTests {
             ExecMainExitTimestamp=@1700000101
             ExecMainCode=2
             ExecMainStatus=9
+            Result=signal
 
             """
         let statuses = try SystemctlShowParser.parse(output)
@@ -225,6 +227,7 @@ struct SystemctlShowParserTests {
         #expect(statuses[1].activeState == .failed)
         #expect(statuses[1].mainPID == nil)
         #expect(statuses[1].lastExit?.signal == 9)
+        #expect(statuses[1].detail == "signal")
     }
 
     @Test func rejectsGarbage() {

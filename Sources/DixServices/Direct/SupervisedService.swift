@@ -47,6 +47,6 @@ struct SupervisedService: Sendable {
         return ServiceStatus(
             name: definition.name, activeState: state, subState: subState, mainPID: current?.pid,
             restartCount: restartCount, startedAt: current?.startedAt ?? lastStartedAt,
-            lastExit: lastExit)
+            lastExit: lastExit, detail: phase == .failed ? failureReason ?? lastExit?.description : nil)
     }
 }

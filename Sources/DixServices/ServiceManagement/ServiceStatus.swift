@@ -19,11 +19,15 @@ public struct ServiceStatus: Sendable, Hashable, Codable {
     public var lastExit: ProcessExit?
     /// Whether the service is known at all (`false` for an unknown systemd unit).
     public var isLoaded: Bool
+    /// Why it is failed or down, when the backend says: systemd's `Result` (`exit-code`,
+    /// `signal`, `start-limit-hit`...), or the direct manager's reason (a spawn error, the
+    /// maximum restart count reached).
+    public var detail: String?
 
     public init(
         name: String, activeState: ServiceActiveState, subState: String, mainPID: Int32? = nil,
         restartCount: Int = 0, startedAt: Date? = nil, lastExit: ProcessExit? = nil,
-        isLoaded: Bool = true
+        isLoaded: Bool = true, detail: String? = nil
     ) {
         self.name = name
         self.activeState = activeState
@@ -33,6 +37,7 @@ public struct ServiceStatus: Sendable, Hashable, Codable {
         self.startedAt = startedAt
         self.lastExit = lastExit
         self.isLoaded = isLoaded
+        self.detail = detail
     }
 
     /// Whether the service is up.

@@ -8,6 +8,7 @@ package enum SystemctlShowParser {
     package static let properties = [
         "Id", "LoadState", "ActiveState", "SubState", "MainPID", "NRestarts",
         "ExecMainStartTimestamp", "ExecMainExitTimestamp", "ExecMainCode", "ExecMainStatus",
+        "Result",
     ]
 
     /// Parses one or more blank-line-separated blocks of `Key=Value` lines.
@@ -66,7 +67,8 @@ package enum SystemctlShowParser {
             name: name, activeState: ServiceActiveState(rawValue: activeState),
             subState: properties["SubState"] ?? "", mainPID: mainPID, restartCount: restarts,
             startedAt: startedAt, lastExit: lastExit,
-            isLoaded: (properties["LoadState"] ?? "loaded") != "not-found")
+            isLoaded: (properties["LoadState"] ?? "loaded") != "not-found",
+            detail: properties["Result"].flatMap { $0.isEmpty || $0 == "success" ? nil : $0 })
     }
 
     /// `@1700000000` (from `--timestamp=unix`); empty or `n/a` means never.

@@ -2,6 +2,8 @@
 ///
 /// The commands are prefixes: arguments are appended to them. `["systemctl", "--user"]` manages
 /// a user's units; `["sdns.sh", "exec", "systemctl"]` reaches a sandboxed systemd in tests.
+/// Status reads timestamps with `systemctl show --timestamp=unix`, which needs systemd 251 or
+/// later (Debian 12 ships 252).
 public struct SystemdConfiguration: Sendable, Hashable, Codable {
     /// The command that runs systemctl.
     public var systemctlCommand: [String]
