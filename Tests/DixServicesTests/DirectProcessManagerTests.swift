@@ -255,6 +255,44 @@ struct DirectProcessManagerTests {
         }
     }
 
+    /// As after a real restart of dixmgr: the process is nobody's child any more (its parent
+    /// exited), so its end is seen through a pidfd and its status is unknown.
+    @Test func reAdoptsAnOrphanedProcessFromAPlainPIDFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let run = "\(directory)/state/run"
+            try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+            let printed = try await withBackgroundProcess(
+                ["sh", "-c", "setsid sleep 1000 >/dev/null 2>&1 & echo $!"], waitForFirstLine: true
+            ) { _, line in
+                // Return (and so kill the shell's group) only once the sleep left it.
+                let pid = line.flatMap { Int32($0) } ?? 0
+                _ = try await eventually { getsid(pid) == pid }
+                return pid
+            }
+            let pid = try #require(printed > 0 ? printed : nil)
+            defer { kill(pid, SIGKILL) }
+            #expect(ProcFS.stat(of: pid)?.parentPID != getpid(), "orphaned, not our child")
+            try "\(pid)\n".write(toFile: "\(run)/sleeper.pid", atomically: true, encoding: .utf8)
+
+            var definition = Self.sleeper()
+            definition.restartPolicy = .never
+            let manager = Self.manager(directory, [definition])
+            let status = try await manager.status(of: "sleeper")
+            #expect(status.isActive)
+            #expect(status.mainPID == pid)
+            #expect(try await !manager.start("sleeper").performed, "no duplicate")
+
+            let stopped = try await manager.stop("sleeper")
+            #expect(stopped.performed)
+            #expect(!ProcFS.isRunning(pid))
+            let after = try await manager.status(of: "sleeper")
+            #expect(after.activeState == .inactive)
+            #expect(after.lastExit != nil)
+            #expect(after.lastExit?.code == nil && after.lastExit?.signal == nil)
+            #expect(!FileManager.default.fileExists(atPath: "\(run)/sleeper.pid"))
+        }
+    }
+
     @Test func doesNotAdoptAStalePIDFile() async throws {
         try await withTemporaryDirectory { directory in
             let run = "\(directory)/state/run"
