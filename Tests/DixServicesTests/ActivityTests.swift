@@ -127,6 +127,18 @@ struct ProcessManagerKindTests {
         #expect(throws: ServiceManagerError.self) {
             try ProcessManagerKind.direct.makeManager(ServiceManagerConfiguration())
         }
+        let twice = DirectServiceDefinition(name: "node", executable: "/bin/true")
+        #expect(throws: ServiceManagerError.self) {
+            try ProcessManagerKind.direct.makeManager(
+                ServiceManagerConfiguration(
+                    direct: DirectManagerConfiguration(stateDirectory: "/tmp/x", services: [twice, twice])))
+        }
+        let badName = DirectServiceDefinition(name: "../node", executable: "/bin/true")
+        #expect(throws: ServiceManagerError.self) {
+            try ProcessManagerKind.direct.makeManager(
+                ServiceManagerConfiguration(
+                    direct: DirectManagerConfiguration(stateDirectory: "/tmp/x", services: [badName])))
+        }
     }
 }
 

@@ -42,7 +42,15 @@ public enum ProcessManagerKind: String, Sendable, Hashable, Codable, CaseIterabl
                     .invalidConfiguration,
                     "the direct process manager needs a state directory and service definitions")
             }
-            for service in direct.services { try service.validate() }
+            var seen: Set<String> = []
+            for service in direct.services {
+                try service.validate()
+                guard seen.insert(service.name).inserted else {
+                    throw ServiceManagerError(
+                        .invalidConfiguration, service: service.name,
+                        "the direct service is defined twice")
+                }
+            }
             return DirectProcessManager(
                 mode: configuration.mode, configuration: direct, logger: configuration.logger)
         }
