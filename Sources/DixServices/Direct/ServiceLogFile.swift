@@ -53,7 +53,8 @@ struct ServiceLogFile: Sendable {
                 try files.moveItem(atPath: rotatedPath(index), toPath: rotatedPath(index + 1))
             }
             let contents = try Data(contentsOf: URL(fileURLWithPath: path))
-            try contents.write(to: URL(fileURLWithPath: rotatedPath(1)))
+            // Atomic, so a reader never sees a half-written newest rotated file.
+            try contents.write(to: URL(fileURLWithPath: rotatedPath(1)), options: .atomic)
         }
         guard truncate(path, 0) == 0 else {
             throw ServiceManagerError(

@@ -24,11 +24,7 @@ public struct HTTPHealthChecker: Sendable {
 
     public func check(_ check: HTTPCheck) async throws(CancellationError) -> HTTPCheckResult {
         let started = ContinuousClock.now
-        func elapsed() -> Double {
-            let duration = ContinuousClock.now - started
-            return Double(duration.components.seconds) * 1000
-                + Double(duration.components.attoseconds) / 1e15
-        }
+        func elapsed() -> Double { (ContinuousClock.now - started).milliseconds }
         func failed(
             _ kind: HTTPCheckFailure.Kind, _ message: String, status: Int? = nil,
             body: String? = nil, json: JSONValue? = nil
@@ -123,13 +119,4 @@ public struct HTTPHealthChecker: Sendable {
             return (.network, "\(text) (URLError \(urlError.code.rawValue))")
         }
     }
-}
-
-extension Duration {
-    /// The duration in seconds as a floating point number.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-
-    var milliseconds: Double { seconds * 1000 }
 }
