@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "DixHost",
             dependencies: [
-                "DixEngine", "DixWorkflows",
+                "DixEngine", "DixWorkflows", "DixServices",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,6 +97,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DixHostTests",
+            dependencies: ["DixHost", "DixServices"],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",

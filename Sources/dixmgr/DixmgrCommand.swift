@@ -14,8 +14,11 @@ struct DixmgrCommand: AsyncParsableCommand {
     @Option(name: .long, help: "SQLite state database; overrides the configuration's state_path.")
     var db: String?
 
+    @Option(name: .customLong("process-manager"), help: "Service manager backend: systemd or direct (overrides [services] process_manager).")
+    var processManager: String?
+
     func run() async throws {
-        try await Daemon.run(configPath: conf, databasePath: db)
+        try await Daemon.run(configPath: conf, databasePath: db, processManager: processManager)
     }
 
     static func main() async {

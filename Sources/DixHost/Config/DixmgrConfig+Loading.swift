@@ -1,3 +1,4 @@
+import DixServices
 import Foundation
 import TOMLKit
 
@@ -21,7 +22,7 @@ extension DixmgrConfig {
         }
         var config = DixmgrConfig()
         let reader = Reader(file: file, text: text)
-        try reader.onlyKeys(["engine", "log"], in: table, section: nil)
+        try reader.onlyKeys(["engine", "log", "services"], in: table, section: nil)
         if let engine = try reader.table("engine", in: table, section: nil) {
             try reader.onlyKeys(
                 ["state_path", "synchronous", "lease_seconds", "shutdown_grace_seconds", "history_warning_events",
@@ -46,6 +47,9 @@ extension DixmgrConfig {
                     message: "[engine] history_warning_events (\(config.historyWarningEvents)) must not exceed history_limit_events (\(config.historyLimitEvents))")
             }
         }
+        if let services = try reader.table("services", in: table, section: nil) {
+            config.services = try parseServices(services, reader: reader)
+        }
         if let log = try reader.table("log", in: table, section: nil) {
             try reader.onlyKeys(["level"], in: log, section: "log")
             config.logLevel = try reader.string(
@@ -55,8 +59,80 @@ extension DixmgrConfig {
     }
 }
 
+extension DixmgrConfig {
+    fileprivate static func parseServices(_ table: TOMLTable, reader: Reader) throws -> ServicesConfig {
+        let section = "services"
+        try reader.onlyKeys(
+            ["process_manager", "mode", "systemctl", "journalctl", "units", "state_directory", "direct"], in: table, section: section)
+        var services = ServicesConfig()
+        if let kind = try reader.string("process_manager", in: table, section: section, oneOf: ["systemd", "direct"]) {
+            services.processManager = ProcessManagerKind(rawValue: kind)!
+        }
+        if let mode = try reader.string("mode", in: table, section: section, oneOf: ["watch", "execute"]) {
+            services.mode = ServiceManagerMode(rawValue: mode)!
+        }
+        services.systemctl = try reader.strings("systemctl", in: table, section: section, nonEmpty: true) ?? services.systemctl
+        services.journalctl = try reader.strings("journalctl", in: table, section: section, nonEmpty: true) ?? services.journalctl
+        services.units = try reader.strings("units", in: table, section: section) ?? []
+        services.stateDirectory = try reader.string("state_directory", in: table, section: section) ?? services.stateDirectory
+        guard let direct = table["direct"] else { return services }
+        guard let entries = direct.array else { throw reader.fail("direct", section, "expected [[services.direct]] tables") }
+        for entry in entries {
+            guard let definition = entry.table else { throw reader.fail("direct", section, "expected [[services.direct]] tables") }
+            let place = "services.direct"
+            try reader.onlyKeys(
+                ["name", "command", "arguments", "working_directory", "environment", "user", "group", "restart",
+                 "restart_delay_seconds", "maximum_restarts", "stop_grace_seconds", "log_maximum_bytes", "log_files_kept"],
+                in: definition, section: place)
+            guard let name = try reader.string("name", in: definition, section: place) else {
+                throw reader.fail("direct", section, "every [[services.direct]] needs a name")
+            }
+            guard let command = try reader.string("command", in: definition, section: place) else {
+                throw reader.fail("name", place, "service \(name) needs a command")
+            }
+            var service = DirectServiceDefinition(name: name, executable: command)
+            service.arguments = try reader.strings("arguments", in: definition, section: place) ?? []
+            service.workingDirectory = try reader.string("working_directory", in: definition, section: place)
+            if let environment = try reader.table("environment", in: definition, section: place) {
+                for key in environment.keys {
+                    guard let value = environment[key]?.string else {
+                        throw reader.fail(key, "\(place).environment", "environment values must be strings")
+                    }
+                    service.environment[key] = value
+                }
+            }
+            service.user = try reader.string("user", in: definition, section: place)
+            service.group = try reader.string("group", in: definition, section: place)
+            if let restart = try reader.string("restart", in: definition, section: place, oneOf: ["never", "on-failure", "always"]) {
+                service.restartPolicy = RestartPolicy(rawValue: restart)!
+            }
+            if let delay = try reader.number("restart_delay_seconds", in: definition, section: place, minimum: 0) {
+                service.restartDelay = .seconds(delay)
+            }
+            if let maximum = try reader.integer("maximum_restarts", in: definition, section: place, minimum: 0) {
+                service.maximumRestarts = maximum
+            }
+            if let grace = try reader.number("stop_grace_seconds", in: definition, section: place, minimum: 0) {
+                service.stopGracePeriod = .seconds(grace)
+            }
+            service.logMaximumBytes = try reader.integer("log_maximum_bytes", in: definition, section: place, minimum: 1) ?? service.logMaximumBytes
+            service.logFilesKept = try reader.integer("log_files_kept", in: definition, section: place, minimum: 0) ?? service.logFilesKept
+            do {
+                try service.validate()
+            } catch {
+                throw ConfigError(file: reader.file, line: reader.line(of: "name", section: place), message: "[[services.direct]] \(name): \(error)")
+            }
+            if services.direct.contains(where: { $0.name == name }) {
+                throw ConfigError(file: reader.file, line: nil, message: "[[services.direct]] \(name) is defined twice")
+            }
+            services.direct.append(service)
+        }
+        return services
+    }
+}
+
 /// Typed, located access to a parsed TOML document.
-private struct Reader {
+fileprivate struct Reader {
     let file: String
     let lines: [Substring]
 
@@ -115,6 +191,18 @@ private struct Reader {
         guard let number = value.int else { throw fail(key, section, "expected an integer, got \(value.type)") }
         if number < minimum { throw fail(key, section, "must be at least \(minimum), got \(number)") }
         return number
+    }
+
+    func strings(_ key: String, in table: TOMLTable, section: String?, nonEmpty: Bool = false) throws -> [String]? {
+        guard let value = table[key] else { return nil }
+        guard let array = value.array else { throw fail(key, section, "expected an array of strings, got \(value.type)") }
+        var strings: [String] = []
+        for element in array {
+            guard let text = element.string else { throw fail(key, section, "expected an array of strings") }
+            strings.append(text)
+        }
+        if nonEmpty && strings.isEmpty { throw fail(key, section, "must not be empty") }
+        return strings
     }
 
     func number(_ key: String, in table: TOMLTable, section: String?, minimum: Double) throws -> Double? {

@@ -1,5 +1,7 @@
 import DixEngine
+import DixServices
 import Foundation
+import Logging
 
 /// dixmgr's host configuration (`conf/dixmgr.toml`).
 ///
@@ -25,6 +27,8 @@ public struct DixmgrConfig: Sendable, Equatable {
     public var activityConcurrency: [String: Int] = [:]
     /// trace, debug, info, notice, warning, error or critical.
     public var logLevel = "info"
+    /// Which service manager backs the service activities, and what it manages.
+    public var services = ServicesConfig()
 
     public init() {}
 
@@ -38,6 +42,32 @@ public struct DixmgrConfig: Sendable, Equatable {
             historyWarningEvents: historyWarningEvents, historyLimitEvents: historyLimitEvents,
             retention: .seconds(retentionDays * 86_400), shutdownGracePeriod: .seconds(shutdownGraceSeconds),
             activityConcurrency: activityConcurrency)
+    }
+}
+
+/// The `[services]` section: the backend of the service activities and what it manages.
+public struct ServicesConfig: Sendable, Equatable {
+    /// `systemd` or `direct`.
+    public var processManager = ProcessManagerKind.systemd
+    /// `watch` (log what would be done, change nothing; the default) or `execute`.
+    public var mode = ServiceManagerMode.watch
+    /// The command prefix for systemctl, e.g. `["systemctl", "--user"]`.
+    public var systemctl = ["systemctl"]
+    public var journalctl = ["journalctl"]
+    /// The units `list` reports.
+    public var units: [String] = []
+    /// Where the direct manager keeps PID files, state and logs.
+    public var stateDirectory = ".dixmgr/services"
+    /// The processes the direct manager supervises (`[[services.direct]]`).
+    public var direct: [DirectServiceDefinition] = []
+
+    public init() {}
+
+    /// The service manager configuration this section describes.
+    public func managerConfiguration(logger: Logger) -> ServiceManagerConfiguration {
+        ServiceManagerConfiguration(
+            mode: mode, systemd: SystemdConfiguration(systemctlCommand: systemctl, journalctlCommand: journalctl, units: units),
+            direct: DirectManagerConfiguration(stateDirectory: stateDirectory, services: direct), logger: logger)
     }
 }
 
