@@ -34,12 +34,4 @@ final class Mailbox<Message: Sendable>: Sendable {
             if let ready { continuation.resume(returning: ready) }
         }
     }
-
-    /// Returns what is queued without waiting.
-    func drain() -> [Message] {
-        state.withLock { state in
-            defer { state.messages.removeAll() }
-            return state.messages
-        }
-    }
 }

@@ -192,7 +192,7 @@ final class RunDriver: Sendable {
                     step: command.step, kind: .childClosed, name: command.name, inputDigest: command.digest,
                     error: ErrorInfo(type: "WorkflowNotFound", message: "child run \(command.target ?? "") is gone", nonRetryable: true),
                     time: environment.clock.now())]
-                try await deliverCommitted(write, steps: [command.step])
+                try await deliverCommitted(write)
                 return
             }
             guard !child.status.isOpen else {
@@ -206,11 +206,11 @@ final class RunDriver: Sendable {
                 detail: EventDetail(workflowID: child.workflowID, runID: child.runID, status: child.status),
                 time: environment.clock.now())]
             waits.removeValue(forKey: child.runID)
-            try await deliverCommitted(write, steps: [command.step])
+            try await deliverCommitted(write)
         }
 
         /// Commits events that resolve `steps`, then delivers them in order.
-        func deliverCommitted(_ write: RunWrite, steps: [Int]) async throws {
+        func deliverCommitted(_ write: RunWrite) async throws {
             _ = try await commit(write)
             for event in write.events where event.kind.isCompletion {
                 guard let step = event.step else { continue }
@@ -281,14 +281,12 @@ final class RunDriver: Sendable {
                 let messages = await mailbox.take()
                 logger.trace("driver messages", metadata: ["messages": "\(messages)"])
                 var write = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
-                var completedSteps: [Int] = []
                 for message in messages {
                     switch message {
                     case .completed(let step, let events):
                         liveTasks.withLock { _ = $0.removeValue(forKey: step) }
                         guard core.pendingCommand(step) != nil else { continue }
                         write.events += events
-                        completedSteps.append(step)
                     case .record(let events):
                         write.events += events
                     case .signalsAvailable:
@@ -330,7 +328,7 @@ final class RunDriver: Sendable {
                     }
                 }
                 if !write.events.isEmpty {
-                    try await deliverCommitted(write, steps: completedSteps)
+                    try await deliverCommitted(write)
                 }
             }
         } catch let error as EngineError where error.code == .historyTooLarge {
