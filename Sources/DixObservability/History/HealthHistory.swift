@@ -109,10 +109,23 @@ public final class HealthHistory: Service, Sendable {
     public var queuedWrites: Int { pending.count }
 
     /// Commits everything queued so far.
+    ///
+    /// The write runs in a task of its own so that cancelling the caller cannot interrupt a
+    /// commit halfway and lose the batch; a batch whose transaction fails is queued again.
     public func flush() async throws {
-        try await database.write { db in
-            try HealthHistoryWriter.commit(self.pending.takeAll(), in: db)
-        }
+        let database = self.database
+        let pending = self.pending
+        try await Task {
+            try await database.write { db in
+                let batch = pending.takeAll()
+                do {
+                    try HealthHistoryWriter.commit(batch, in: db)
+                } catch {
+                    pending.requeue(batch)
+                    throw error
+                }
+            }
+        }.value
     }
 
     // MARK: Service
@@ -121,22 +134,22 @@ public final class HealthHistory: Service, Sendable {
     /// cancellation, then commits what is still queued.
     public func run() async throws {
         let pending = self.pending
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await _ in pending.signals {
-                        do {
-                            try await self.flush()
-                        } catch {
-                            self.logger.error("cannot write health history", metadata: ["error": "\(error)"])
-                        }
+                    // Ends only by cancellation, once the writer below has stopped.
+                    try? await self.runRetention()
+                }
+                // The writer ends when shutdown finishes its wake-ups, or on cancellation.
+                for await _ in pending.signals {
+                    do {
+                        try await self.flush()
+                    } catch {
+                        self.logger.error("cannot write health history", metadata: ["error": "\(error)"])
+                        // The batch was queued again; give a full disk or a lock holder a moment.
+                        try? await Task.sleep(for: .seconds(1))
                     }
                 }
-                group.addTask {
-                    try await self.runRetention()
-                }
-                // The writer ends when shutdown finishes its wake-ups; the purge loop goes with it.
-                try await group.next()
                 group.cancelAll()
             }
         } onGracefulShutdown: {

@@ -31,6 +31,13 @@ final class PendingWrites: Sendable {
         }
     }
 
+    /// Puts back a batch whose commit failed, ahead of anything queued since.
+    func requeue(_ batch: [PendingWrite]) {
+        guard !batch.isEmpty else { return }
+        queue.withLock { queue in queue.insert(contentsOf: batch, at: 0) }
+        continuation.yield()
+    }
+
     var count: Int { queue.withLock { $0.count } }
 
     /// The writer's wake-ups; the sequence ends after ``finish()``.
