@@ -6,6 +6,10 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 let package = Package(
     name: "dixmgr",
     platforms: [.macOS(.v15)],
+    products: [
+        // Vended for the micro-benchmark package in Benchmarks/.
+        .library(name: "DixResilience", targets: ["DixResilience"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -64,6 +68,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DixResilienceTests",
+            dependencies: ["DixResilience"],
             swiftSettings: strict),
     ]
 )
