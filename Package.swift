@@ -71,7 +71,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DixResilienceTests",
-            dependencies: ["DixResilience"],
+            dependencies: [
+                "DixResilience",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strict),
     ]
 )

@@ -53,7 +53,7 @@ public struct Backoff: Sendable, Hashable, Codable {
     public func baseDelay(afterAttempt attempt: Int) -> Duration {
         let initial = max(0, initialInterval.seconds)
         let cap = max(initial, maximumInterval.seconds)
-        let exponent = Double(max(0, attempt - 1))
+        let exponent = attempt > 1 ? Double(attempt - 1) : 0   // no `attempt - 1` overflow at Int.min
         let growth = pow(max(1, coefficient), exponent)
         let raw = initial * growth
         let clamped = raw.isFinite ? min(raw, cap) : cap
