@@ -62,6 +62,7 @@ let package = Package(
             name: "DixObservabilityTests",
             dependencies: [
                 "DixObservability",
+                "DixResilience",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

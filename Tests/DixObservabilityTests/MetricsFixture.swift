@@ -48,17 +48,24 @@ enum MetricsFixture {
         Counter(label: "alert_notifications_total", dimensions: [("channel", "webhook"), ("result", "delivered")],
                 factory: factory).increment()
         let breaker = [("name", "check-svc-0")]
-        Counter(label: "circuit_breaker_transitions_total", dimensions: breaker + [("state", "open")], factory: factory)
-            .increment()
+        Counter(label: "circuit_breaker_state_changes_total",
+                dimensions: breaker + [("from", "closed"), ("to", "open")], factory: factory).increment()
         Counter(label: "circuit_breaker_calls_total", dimensions: breaker + [("result", "success")], factory: factory)
             .increment()
+        Counter(label: "circuit_breaker_failures_total", dimensions: breaker + [("error", "timeout")], factory: factory)
+            .increment()
+        Timer(label: "circuit_breaker_call_duration_seconds", dimensions: breaker, factory: factory).recordMilliseconds(3)
+        Gauge(label: "circuit_breaker_success_ratio", dimensions: breaker, factory: factory).record(0.9)
+        Gauge(label: "circuit_breaker_health_score", dimensions: breaker, factory: factory).record(0.8)
         let pool = [("name", "checks")]
-        Gauge(label: "bulkhead_active", dimensions: pool, factory: factory).record(2)
+        Gauge(label: "bulkhead_in_flight", dimensions: pool, factory: factory).record(2)
         Gauge(label: "bulkhead_queued", dimensions: pool, factory: factory).record(0)
-        Counter(label: "bulkhead_rejections_total", dimensions: pool, factory: factory).increment()
-        Counter(label: "rate_limiter_permits_total", dimensions: pool, factory: factory).increment(by: 10)
-        Counter(label: "rate_limiter_rejections_total", dimensions: pool, factory: factory).increment()
-        Gauge(label: "error_budget_remaining_ratio", dimensions: pool, factory: factory).record(0.75)
-        Gauge(label: "error_budget_burn_rate", dimensions: pool, factory: factory).record(0.5)
+        Counter(label: "bulkhead_rejected_total", dimensions: pool + [("reason", "queue full")], factory: factory)
+            .increment()
+        Counter(label: "rate_limiter_allowed_total", dimensions: pool, factory: factory).increment(by: 10)
+        Counter(label: "rate_limiter_rejected_total", dimensions: pool, factory: factory).increment()
+        Gauge(label: "error_budget_remaining", dimensions: pool, factory: factory).record(0.75)
+        Gauge(label: "error_budget_consumed", dimensions: pool, factory: factory).record(0.25)
+        Gauge(label: "error_budget_burn_rate", dimensions: pool + [("window", "1h")], factory: factory).record(0.5)
     }
 }

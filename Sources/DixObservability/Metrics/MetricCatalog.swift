@@ -96,41 +96,57 @@ public enum MetricCatalog {
         name: "alert_notifications_total", kind: .counter,
         help: "Alert notifications delivered or dropped, by channel and result.", labelNames: ["channel", "result"])
 
-    // MARK: Resilience
+    // MARK: Resilience (emitted by DixResilience)
 
     public static let circuitBreakerState = MetricFamily(
         name: "circuit_breaker_state", kind: .gauge,
-        help: "Circuit breaker state: 0 closed, 1 half-open, 2 open.", labelNames: ["name"])
-    public static let circuitBreakerTransitions = MetricFamily(
-        name: "circuit_breaker_transitions_total", kind: .counter,
-        help: "Circuit breaker state changes, by breaker and new state.", labelNames: ["name", "state"])
+        help: "Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 forced open, 4 disabled, 5 metrics only.",
+        labelNames: ["name"])
     public static let circuitBreakerCalls = MetricFamily(
         name: "circuit_breaker_calls_total", kind: .counter,
-        help: "Calls through a circuit breaker, by breaker and result (success, failure, rejected).",
-        labelNames: ["name", "result"])
-    public static let bulkheadActive = MetricFamily(
-        name: "bulkhead_active", kind: .gauge,
+        help: "Calls through a circuit breaker, by breaker and result.", labelNames: ["name", "result"])
+    public static let circuitBreakerStateChanges = MetricFamily(
+        name: "circuit_breaker_state_changes_total", kind: .counter,
+        help: "Circuit breaker state changes, by breaker and the states left and entered.",
+        labelNames: ["name", "from", "to"])
+    public static let circuitBreakerCallDuration = MetricFamily(
+        name: "circuit_breaker_call_duration_seconds", kind: .durationHistogram(buckets: secondsBuckets),
+        help: "Duration of calls through a circuit breaker in seconds.", labelNames: ["name"])
+    public static let circuitBreakerFailures = MetricFamily(
+        name: "circuit_breaker_failures_total", kind: .counter,
+        help: "Failed calls through a circuit breaker, by breaker and error type.", labelNames: ["name", "error"])
+    public static let circuitBreakerSuccessRatio = MetricFamily(
+        name: "circuit_breaker_success_ratio", kind: .gauge,
+        help: "Share of successful calls in the circuit breaker's sliding window.", labelNames: ["name"])
+    public static let circuitBreakerHealthScore = MetricFamily(
+        name: "circuit_breaker_health_score", kind: .gauge,
+        help: "Health score of the circuit breaker's target, from 0 (failing) to 1 (healthy).", labelNames: ["name"])
+    public static let bulkheadInFlight = MetricFamily(
+        name: "bulkhead_in_flight", kind: .gauge,
         help: "Calls currently running inside a bulkhead.", labelNames: ["name"])
     public static let bulkheadQueued = MetricFamily(
         name: "bulkhead_queued", kind: .gauge,
         help: "Calls waiting for a bulkhead slot.", labelNames: ["name"])
-    public static let bulkheadRejections = MetricFamily(
-        name: "bulkhead_rejections_total", kind: .counter,
-        help: "Calls a bulkhead rejected because it was full.", labelNames: ["name"])
-    public static let rateLimiterPermits = MetricFamily(
-        name: "rate_limiter_permits_total", kind: .counter,
-        help: "Permits a rate limiter granted.", labelNames: ["name"])
-    public static let rateLimiterRejections = MetricFamily(
-        name: "rate_limiter_rejections_total", kind: .counter,
+    public static let bulkheadRejected = MetricFamily(
+        name: "bulkhead_rejected_total", kind: .counter,
+        help: "Calls a bulkhead rejected, by bulkhead and reason.", labelNames: ["name", "reason"])
+    public static let rateLimiterAllowed = MetricFamily(
+        name: "rate_limiter_allowed_total", kind: .counter,
+        help: "Requests a rate limiter let through.", labelNames: ["name"])
+    public static let rateLimiterRejected = MetricFamily(
+        name: "rate_limiter_rejected_total", kind: .counter,
         help: "Requests a rate limiter rejected.", labelNames: ["name"])
     public static let errorBudgetRemaining = MetricFamily(
-        name: "error_budget_remaining_ratio", kind: .gauge,
+        name: "error_budget_remaining", kind: .gauge,
         help: "Share of the error budget left in the current window, from 1 (untouched) to 0 (spent).",
         labelNames: ["name"])
+    public static let errorBudgetConsumed = MetricFamily(
+        name: "error_budget_consumed", kind: .gauge,
+        help: "Share of the error budget spent in the current window.", labelNames: ["name"])
     public static let errorBudgetBurnRate = MetricFamily(
         name: "error_budget_burn_rate", kind: .gauge,
-        help: "Rate at which the error budget is spent; 1 spends it exactly over the window.",
-        labelNames: ["name"])
+        help: "Rate at which the error budget is spent over a window; 1 spends it exactly over the SLO period.",
+        labelNames: ["name", "window"])
 
     /// Every family, in the order the documentation lists them.
     public static let all: [MetricFamily] = [
@@ -139,10 +155,11 @@ public enum MetricCatalog {
         nodeSyncStatus, nodePeers, nodeBlocksBehind,
         dependencyWaitTime, dependencyTimeouts,
         alertsFired, alertsActive, alertNotifications,
-        circuitBreakerState, circuitBreakerTransitions, circuitBreakerCalls,
-        bulkheadActive, bulkheadQueued, bulkheadRejections,
-        rateLimiterPermits, rateLimiterRejections,
-        errorBudgetRemaining, errorBudgetBurnRate,
+        circuitBreakerState, circuitBreakerCalls, circuitBreakerStateChanges, circuitBreakerCallDuration,
+        circuitBreakerFailures, circuitBreakerSuccessRatio, circuitBreakerHealthScore,
+        bulkheadInFlight, bulkheadQueued, bulkheadRejected,
+        rateLimiterAllowed, rateLimiterRejected,
+        errorBudgetRemaining, errorBudgetConsumed, errorBudgetBurnRate,
     ]
 
     /// Names emitters may use that are exposed under another family's name.
