@@ -39,6 +39,19 @@ public final class AlertDispatcher: Service, Sendable {
         }
     }
 
+    /// How one notification ended on one channel.
+    public struct Outcome: Sendable, Hashable {
+        public enum Result: String, Sendable, Hashable {
+            case delivered, failed, dropped
+        }
+
+        public var channel: String
+        public var notification: AlertNotification
+        public var result: Result
+        /// Delivery attempts made, including those the circuit breaker rejected.
+        public var attempts: Int
+    }
+
     struct Lane: Sendable {
         let channel: any AlertChannel
         let breaker: CircuitBreaker
@@ -50,12 +63,16 @@ public final class AlertDispatcher: Service, Sendable {
     let lanes: [Lane]
     private let logger: Logger
     private let metricsFactory: (any MetricsFactory)?
+    private let onOutcome: (@Sendable (Outcome) -> Void)?
 
+    /// Creates a dispatcher; `onOutcome` hears how each notification ended on each channel.
     public init(
         channels: [any AlertChannel], configuration: Configuration = Configuration(),
-        logger: Logger = Logger(label: "dixmgr.alerts"), metricsFactory: (any MetricsFactory)? = nil
+        logger: Logger = Logger(label: "dixmgr.alerts"), metricsFactory: (any MetricsFactory)? = nil,
+        onOutcome: (@Sendable (Outcome) -> Void)? = nil
     ) {
         self.configuration = configuration
+        self.onOutcome = onOutcome
         self.logger = logger
         self.metricsFactory = metricsFactory
         self.lanes = channels.map { channel in
@@ -79,7 +96,7 @@ public final class AlertDispatcher: Service, Sendable {
     public func enqueue(_ notification: AlertNotification) {
         for lane in lanes {
             if case .dropped = lane.continuation.yield(notification) {
-                count(lane, "dropped")
+                report(.dropped, notification, lane, attempts: 0)
                 logger.error("alert queue full, notification dropped",
                              metadata: ["channel": "\(lane.channel.name)", "alert": "\(notification.summary)"])
             }
@@ -112,7 +129,7 @@ public final class AlertDispatcher: Service, Sendable {
                 try await lane.breaker.call {
                     try await lane.channel.deliver(notification)
                 }
-                count(lane, "delivered")
+                report(.delivered, notification, lane, attempts: attempt)
                 return
             } catch let open as CircuitBreakerOpenError {
                 wait = max(wait, open.retryAfter ?? .zero)
@@ -129,14 +146,15 @@ public final class AlertDispatcher: Service, Sendable {
                 break
             }
         }
-        count(lane, "failed")
+        report(.failed, notification, lane, attempts: attempts)
         logger.error("alert not delivered", metadata: [
             "channel": "\(lane.channel.name)", "alert": "\(notification.summary)", "attempts": "\(attempts)",
         ])
     }
 
-    private func count(_ lane: Lane, _ result: String) {
-        let dimensions = [("channel", lane.channel.name), ("result", result)]
+    private func report(_ result: Outcome.Result, _ notification: AlertNotification, _ lane: Lane, attempts: Int) {
+        onOutcome?(Outcome(channel: lane.channel.name, notification: notification, result: result, attempts: attempts))
+        let dimensions = [("channel", lane.channel.name), ("result", result.rawValue)]
         if let metricsFactory {
             Counter(label: MetricCatalog.alertNotifications.name, dimensions: dimensions, factory: metricsFactory)
                 .increment()
