@@ -4,40 +4,51 @@ import GRDB
 extension HealthHistory {
     /// Deletes history older than `cutoff`, then returns the freed pages to the file system.
     ///
-    /// Rows go in chunks of ``Configuration/purgeChunkSize``, each in its own short transaction,
-    /// so the batch writer gets the database between chunks and recording never stalls. Open
-    /// downtime incidents and firing alerts are kept whatever their age.
+    /// Rows to delete are found by reads, which in WAL mode run beside the writer, and deleted by
+    /// row id in chunks of ``Configuration/purgeChunkSize``, each its own short transaction, so the
+    /// batch writer gets the database between chunks and recording never stalls. Open downtime
+    /// incidents and firing alerts are kept whatever their age.
     @discardableResult
     public func purge(olderThan cutoff: Date) async throws -> PurgeResult {
         let cutoff = Milliseconds.from(cutoff)
-        let chunk = max(1, configuration.purgeChunkSize)
         var result = PurgeResult()
         result.healthEvents = try await deleteInChunks(
-            "DELETE FROM health_events WHERE id IN (SELECT id FROM health_events WHERE time < ? LIMIT ?)",
-            cutoff: cutoff, chunk: chunk)
+            table: "health_events", selecting: "SELECT id FROM health_events WHERE id > ? AND time < ? ORDER BY id LIMIT ?",
+            cutoff: cutoff)
         result.downtimeIncidents = try await deleteInChunks(
-            #"DELETE FROM service_downtime WHERE id IN (SELECT id FROM service_downtime WHERE resolved = 1 AND "end" < ? LIMIT ?)"#,
-            cutoff: cutoff, chunk: chunk)
+            table: "service_downtime",
+            selecting: #"SELECT id FROM service_downtime WHERE id > ? AND resolved = 1 AND "end" < ? ORDER BY id LIMIT ?"#,
+            cutoff: cutoff)
         result.restartEvents = try await deleteInChunks(
-            "DELETE FROM restart_events WHERE id IN (SELECT id FROM restart_events WHERE time < ? LIMIT ?)",
-            cutoff: cutoff, chunk: chunk)
+            table: "restart_events", selecting: "SELECT id FROM restart_events WHERE id > ? AND time < ? ORDER BY id LIMIT ?",
+            cutoff: cutoff)
         result.alerts = try await deleteInChunks(
-            "DELETE FROM alert_history WHERE id IN (SELECT id FROM alert_history WHERE resolved < ? LIMIT ?)",
-            cutoff: cutoff, chunk: chunk)
+            table: "alert_history", selecting: "SELECT id FROM alert_history WHERE id > ? AND resolved < ? ORDER BY id LIMIT ?",
+            cutoff: cutoff)
         result.pagesVacuumed = try await incrementalVacuum()
         return result
     }
 
-    private func deleteInChunks(_ sql: String, cutoff: Int64, chunk: Int) async throws -> Int {
+    /// `sql` selects the next ids to delete: its arguments are the last id deleted, the cutoff and the chunk size.
+    private func deleteInChunks(table: String, selecting sql: String, cutoff: Int64) async throws -> Int {
+        let chunk = max(1, configuration.purgeChunkSize)
         var total = 0
+        var after: Int64 = 0
         while true {
             try Task.checkCancellation()
-            let deleted = try await database.write { db in
-                try db.execute(sql: sql, arguments: [cutoff, chunk])
+            // Old rows come first in row id order, so each read stops early until the last one.
+            let from = after
+            let ids = try await database.read { db in
+                try Int64.fetchAll(db, sql: sql, arguments: [from, cutoff, chunk])
+            }
+            guard let last = ids.last else { return total }
+            let list = ids.map(String.init).joined(separator: ",")
+            total += try await database.write { db in
+                try db.execute(sql: "DELETE FROM \(table) WHERE id IN (\(list))")
                 return db.changesCount
             }
-            total += deleted
-            if deleted < chunk { return total }
+            after = last
+            if ids.count < chunk { return total }
         }
     }
 
