@@ -82,6 +82,15 @@ struct AlertRuleEngineTests {
                 == ["service_down:critical"])
     }
 
+    @Test func configCanDisableDefaultRulesAndChangeThresholds() throws {
+        var thresholds = AlertThresholds()
+        thresholds.cpuWarningPercent = 50
+        thresholds.resourceForSeconds = 0
+        var engine = try AlertRuleEngine(rules: DefaultAlertRules.make(thresholds, disabled: ["health_check_failed"]))
+        #expect(Self.fired(engine.evaluate(Self.observation(at: 0, healthy: false, failures: 1, cpu: 60)))
+                == ["high_cpu:warning"])
+    }
+
     @Test func rulesAreEnabledAndDisabledByNameAndCustomRulesAdd() throws {
         var engine = try AlertRuleEngine()
         try engine.setEnabled(false, rule: "health_check_failed")

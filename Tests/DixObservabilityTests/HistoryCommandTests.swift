@@ -88,6 +88,12 @@ struct HistoryCommandTests {
         #expect(try await runner.events(service: "geth", since: "2h", limit: 1000).split(separator: "\n").count == 31)
     }
 
+    @Test func aMissingDatabaseIsBadInputAndIsNotCreated() throws {
+        let path = try TemporaryDirectory.make().appendingPathComponent("absent.db").path
+        #expect(throws: HistoryCommandError.self) { try HistoryCommandRunner(databasePath: path) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test func badArgumentsAreHistoryCommandErrors() async throws {
         let runner = try await Self.runner()
         await #expect(throws: HistoryCommandError.self) { try await runner.events(service: "geth", limit: 0) }

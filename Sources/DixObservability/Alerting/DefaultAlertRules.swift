@@ -2,7 +2,19 @@ import Foundation
 
 /// The built-in rules, one per built-in ``AlertType``, with thresholds from the config.
 public enum DefaultAlertRules {
-    public static func make(_ thresholds: AlertThresholds = AlertThresholds()) -> [AlertRule] {
+    /// The default rules with `thresholds`; rules named in `disabled` (e.g. `["low_peer_count"]`,
+    /// from the config) are included but disabled, so they can be enabled again at run time.
+    public static func make(_ thresholds: AlertThresholds = AlertThresholds(), disabled: Set<String> = [])
+        -> [AlertRule]
+    {
+        rules(thresholds).map { rule in
+            var rule = rule
+            if disabled.contains(rule.name) { rule.isEnabled = false }
+            return rule
+        }
+    }
+
+    private static func rules(_ thresholds: AlertThresholds) -> [AlertRule] {
         let resourceFor = Duration.seconds(thresholds.resourceForSeconds)
         return [
             AlertRule(name: "service_down", type: .serviceDown) { observation in

@@ -21,8 +21,13 @@ public struct HistoryCommandRunner: Sendable {
         self.now = now
     }
 
-    /// Opens the health history database at `databasePath`.
+    /// Opens the health history database at `databasePath`; a missing file is bad input, not a
+    /// reason to create an empty history.
     public init(databasePath: String, now: Date = Date()) throws {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw HistoryCommandError(
+                option: "--health-history-db", message: "no health history database at \(databasePath)")
+        }
         self.init(history: try HealthHistory(path: databasePath, now: { now }), now: now)
     }
 
