@@ -158,6 +158,24 @@ struct HealthHistoryTests {
         #expect(try await history.events(of: "svc-3", since: Self.origin, limit: 100_000).count == 1_000)
     }
 
+    @Test func historyTablesCanLiveInTheEnginesDatabase() async throws {
+        let path = try TemporaryDirectory.make().appendingPathComponent("state.db").path
+        let engine = try DatabasePool(path: path)
+        try await engine.write { db in
+            try db.execute(sql: "CREATE TABLE runs (id TEXT PRIMARY KEY, status TEXT NOT NULL)")
+            try db.execute(sql: "INSERT INTO runs VALUES ('run-1', 'running')")
+        }
+        let history = try HealthHistory(database: engine, now: { Self.at(minutes: 10) })
+        history.record(HealthEvent(service: "geth", type: "http", healthy: false, time: Self.at(minutes: 0)))
+        try await history.flush()
+        #expect(try await history.downtimeIncidents(of: "geth", since: Self.origin).count == 1)
+        let runs = try await engine.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") }
+        #expect(runs == 1)
+        // Opening again finds the tables migrated and leaves them be.
+        _ = try HealthHistory(database: engine)
+        #expect(try await history.events(of: "geth", since: Self.origin).count == 1)
+    }
+
     @Test func openingAnUnwritablePathIsAClearError() {
         #expect(throws: HealthHistoryError.self) {
             try HealthHistory(path: "/proc/definitely/not/here/health.db")

@@ -64,14 +64,17 @@ public final class AlertDispatcher: Service, Sendable {
     private let logger: Logger
     private let metricsFactory: (any MetricsFactory)?
     private let onOutcome: (@Sendable (Outcome) -> Void)?
+    private let clock: any Clock<Duration>
 
-    /// Creates a dispatcher; `onOutcome` hears how each notification ended on each channel.
+    /// Creates a dispatcher; `onOutcome` hears how each notification ended on each channel, and
+    /// `clock` times the waits between attempts.
     public init(
         channels: [any AlertChannel], configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "dixmgr.alerts"), metricsFactory: (any MetricsFactory)? = nil,
-        onOutcome: (@Sendable (Outcome) -> Void)? = nil
+        clock: any Clock<Duration> = ContinuousClock(), onOutcome: (@Sendable (Outcome) -> Void)? = nil
     ) {
         self.configuration = configuration
+        self.clock = clock
         self.onOutcome = onOutcome
         self.logger = logger
         self.metricsFactory = metricsFactory
@@ -141,7 +144,7 @@ public final class AlertDispatcher: Service, Sendable {
             }
             guard attempt < attempts else { break }
             do {
-                try await Task.sleep(for: wait)
+                try await clock.sleep(for: wait)
             } catch {
                 break
             }

@@ -25,13 +25,22 @@ public final class HealthHistory: Service, Sendable {
         public var purgeInterval: Duration
         /// Rows deleted per transaction during a purge, so writers are never held up for long.
         public var purgeChunkSize: Int
+        /// Times the wait between purges.
+        public var clock: any Clock<Duration>
 
-        public init(retentionDays: Int = 30, purgeInterval: Duration = .seconds(86_400), purgeChunkSize: Int = 5_000) {
+        public init(
+            retentionDays: Int = 30, purgeInterval: Duration = .seconds(86_400), purgeChunkSize: Int = 5_000,
+            clock: any Clock<Duration> = ContinuousClock()
+        ) {
             self.retentionDays = retentionDays
             self.purgeInterval = purgeInterval
             self.purgeChunkSize = purgeChunkSize
+            self.clock = clock
         }
     }
+
+    /// The file name of a history database of its own, beside the engine's state database.
+    public static let defaultFileName = "health-history.db"
 
     /// The database holding the history tables: the history's own file or the engine's.
     public let database: any DatabaseWriter
@@ -170,7 +179,7 @@ public final class HealthHistory: Service, Sendable {
             } catch {
                 logger.error("health history purge failed", metadata: ["error": "\(error)"])
             }
-            try await Task.sleep(for: configuration.purgeInterval)
+            try await configuration.clock.sleep(for: configuration.purgeInterval)
         }
     }
 }
