@@ -13,7 +13,9 @@ struct HealthHistoryMeasurement {
 
     @Test(.enabled(if: enabled, "set DIX_MEASURE=1 to measure history throughput, query time and size"))
     func throughputQueryTimeAndSize() async throws {
-        let path = try TemporaryDirectory.make().appendingPathComponent("health.db").path
+        let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("health.db").path
         let origin = Date(timeIntervalSince1970: 1_800_000_000)
         let eventCount = 1_000_000
         let services = 100

@@ -42,6 +42,7 @@ struct PrometheusServerTests {
         let breaker = CircuitBreaker(name: "rpc", metricsFactory: factory)
         _ = try? await breaker.call { 1 }
         let directory = try TemporaryDirectory.make()
+        defer { try? FileManager.default.removeItem(at: directory) }
 
         try await withMetricsServer(factory.registry) { metricsPort in
             let webPort = FreePort.find()
