@@ -39,6 +39,8 @@ enum MetricsFixture {
             Timer(label: "workflow_duration_seconds", dimensions: [("type", type)], factory: factory)
                 .recordSeconds(2)
         }
+        Counter(label: "workflow_history_warnings_total", dimensions: [("type", "node_monitor")], factory: factory)
+            .increment()
         Timer(label: "activity_duration_seconds", dimensions: [("type", "http_check")], factory: factory)
             .recordMilliseconds(12)
         Counter(label: "activity_errors_total", dimensions: [("type", "http_check"), ("error_type", "timeout")],

@@ -48,6 +48,10 @@ public enum MetricCatalog {
     public static let workflowDuration = MetricFamily(
         name: "workflow_duration_seconds", kind: .durationHistogram(buckets: workflowBuckets),
         help: "Wall-clock duration of workflow runs in seconds, by workflow type.", labelNames: ["type"])
+    public static let workflowHistoryWarnings = MetricFamily(
+        name: "workflow_history_warnings_total", kind: .counter,
+        help: "Runs whose history grew past the warning size (they should continue-as-new), by workflow type.",
+        labelNames: ["type"])
     public static let activityExecutions = MetricFamily(
         name: "activity_executions_total", kind: .counter,
         help: "Activity attempts that finished, by activity type and status.", labelNames: ["type", "status"])
@@ -151,7 +155,7 @@ public enum MetricCatalog {
     /// Every family, in the order the documentation lists them.
     public static let all: [MetricFamily] = [
         serviceHealth, serviceRestarts, serviceDowntime, serviceCPU, serviceMemory, serviceDiskIO,
-        workflowExecutions, workflowDuration, activityExecutions, activityDuration, activityErrors,
+        workflowExecutions, workflowDuration, workflowHistoryWarnings, activityExecutions, activityDuration, activityErrors,
         nodeSyncStatus, nodePeers, nodeBlocksBehind,
         dependencyWaitTime, dependencyTimeouts,
         alertsFired, alertsActive, alertNotifications,
