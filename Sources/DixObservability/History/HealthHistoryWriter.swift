@@ -17,10 +17,12 @@ enum HealthHistoryWriter {
             switch write {
             case .event(let event):
                 let time = Milliseconds.from(event.time)
-                try insertEvent.execute(arguments: [
+                // The statement and argument count are fixed here, so GRDB's per-call check is skipped.
+                insertEvent.setUncheckedArguments([
                     event.service, event.type, event.chain, event.healthy, event.cpuPercent, event.memoryBytes,
                     event.diskIOBytesPerSecond, event.peers, event.synced, event.error, time,
                 ])
+                try insertEvent.execute()
                 try trackDowntime(of: event, at: time, open: &openIncidents, in: db)
             case .restart(let restart):
                 try db.execute(
