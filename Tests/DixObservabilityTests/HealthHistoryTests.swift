@@ -33,6 +33,19 @@ struct HealthHistoryTests {
     }
 
     @Test(arguments: HistoryBackend.allCases)
+    func everyFieldRoundTripsIncludingEmptyAndNonASCIIText(backend: HistoryBackend) async throws {
+        let history = try backend.open(now: { Self.at(minutes: 10) })
+        let full = HealthEvent(
+            service: "nœud-ξ", type: "", chain: "", healthy: false, cpuPercent: 0.125, memoryBytes: Int64.max,
+            diskIOBytesPerSecond: 1e12, peers: 0, synced: false, error: "timeout 🕐 after 5 s", time: Self.at(minutes: 1))
+        let sparse = HealthEvent(service: "nœud-ξ", type: "process", healthy: true, time: Self.at(minutes: 2))
+        history.record(full)
+        history.record(sparse)
+        try await history.flush()
+        #expect(try await history.events(of: "nœud-ξ", since: Self.origin) == [full, sparse])
+    }
+
+    @Test(arguments: HistoryBackend.allCases)
     func uptimeIsComputedFromDowntimeClippedToTheRange(backend: HistoryBackend) async throws {
         let history = try backend.open(now: { Self.at(minutes: 120) })
         // Down from minute 10 to 40 (30 min), and again from minute 100, still down "now" at 120.

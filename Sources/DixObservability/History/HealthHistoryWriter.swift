@@ -17,12 +17,7 @@ enum HealthHistoryWriter {
             switch write {
             case .event(let event):
                 let time = Milliseconds.from(event.time)
-                // The statement and argument count are fixed here, so GRDB's per-call check is skipped.
-                insertEvent.setUncheckedArguments([
-                    event.service, event.type, event.chain, event.healthy, event.cpuPercent, event.memoryBytes,
-                    event.diskIOBytesPerSecond, event.peers, event.synced, event.error, time,
-                ])
-                try insertEvent.execute()
+                try EventInsertion.insert(event, at: time, with: insertEvent, in: db)
                 try trackDowntime(of: event, at: time, open: &openIncidents, in: db)
             case .restart(let restart):
                 try db.execute(
