@@ -21,6 +21,12 @@ public enum MetricsBootstrap {
     /// swift-metrics allows one bootstrap per process: a second call with the same namespace returns
     /// the registry already installed; with another namespace it throws.
     public static func bootstrap(namespace: String = "dixmgr") throws -> PrometheusCollectorRegistry {
+        try bootstrapFactory(namespace: namespace).registry
+    }
+
+    /// Like ``bootstrap(namespace:)``, returning the installed factory, for code that also records
+    /// through it explicitly (one factory keeps one view of each family's type and labels).
+    public static func bootstrapFactory(namespace: String = "dixmgr") throws -> NamespacedPrometheusFactory {
         try installed.withLock { installed in
             if let factory = installed {
                 guard factory.namespace == namespace else {
@@ -28,12 +34,12 @@ public enum MetricsBootstrap {
                         message: "metrics are already bootstrapped with namespace '\(factory.namespace)'; "
                             + "cannot bootstrap again with '\(namespace)'")
                 }
-                return factory.registry
+                return factory
             }
             let factory = try makeFactory(namespace: namespace)
             MetricsSystem.bootstrap(factory)
             installed = factory
-            return factory.registry
+            return factory
         }
     }
 
