@@ -4,8 +4,10 @@
 SWIFT ?= swift
 STATE_DIR ?= .dixmgr
 SYSTEM_PACKAGES := libsqlite3-dev libcurl4-openssl-dev
+# What the tests use as real peers: promtool and prometheus, python3 for local test servers.
+TEST_PACKAGES := prometheus python3
 
-.PHONY: all deps build test run bench clean
+.PHONY: all deps test-deps build test run bench clean
 
 all: build
 
@@ -20,10 +22,23 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# The real receivers and tools the tests run against: prometheus/promtool, python3, aiosmtpd.
+test-deps: deps
+	@missing=""; \
+	for p in $(TEST_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet aiosmtpd
+
 build: deps
 	$(SWIFT) build
 
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -91,7 +91,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "dixctl",
-            dependencies: ["DixHost", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["DixHost", "DixObservability", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .executableTarget(
             name: "dixbench",

@@ -7,7 +7,7 @@ struct DixctlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dixctl",
         abstract: "Control dixmgr: start, list, show, signal, cancel and replay workflow runs.",
-        subcommands: [WorkflowCommand.self])
+        subcommands: [WorkflowCommand.self, HistoryCommand.self])
 
     static func main() async {
         await CommandLineRunner.main(Self.self)

@@ -17,8 +17,23 @@ struct DixmgrCommand: AsyncParsableCommand {
     @Option(name: .customLong("process-manager"), help: "Service manager backend: systemd or direct (overrides [services] process_manager).")
     var processManager: String?
 
+    @Flag(inversion: .prefixedNo, help: "Serve Prometheus metrics on /metrics.")
+    var metrics = true
+
+    @Option(name: .customLong("metrics-port"), help: "Port of the /metrics server on 127.0.0.1 (default 9090; 0 picks a free one).")
+    var metricsPort: Int?
+
+    @Option(name: .customLong("health-history-db"), help: "Health history database (default: health-history.db beside the state database).")
+    var healthHistoryDB: String?
+
     func run() async throws {
-        try await Daemon.run(configPath: conf, databasePath: db, processManager: processManager)
+        var overrides = Daemon.Overrides()
+        overrides.databasePath = db
+        overrides.processManager = processManager
+        overrides.metrics = metrics
+        overrides.metricsPort = metricsPort
+        overrides.healthHistoryPath = healthHistoryDB
+        try await Daemon.run(configPath: conf, overrides: overrides)
     }
 
     static func main() async {

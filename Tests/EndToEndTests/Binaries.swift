@@ -48,7 +48,7 @@ final class WorkerProcess: @unchecked Sendable {
 
     init(_ scratch: Scratch, name: String = "worker") throws {
         process.executableURL = URL(fileURLWithPath: Binaries.dixmgr)
-        process.arguments = ["--conf", scratch.config, "--db", scratch.database]
+        process.arguments = ["--conf", scratch.config, "--db", scratch.database, "--no-metrics"]
         let log = scratch.directory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(4)).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)

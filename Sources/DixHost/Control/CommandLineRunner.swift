@@ -1,5 +1,6 @@
 import ArgumentParser
 import DixEngine
+import DixObservability
 import Foundation
 
 /// Runs a command-line program the dixmgr way: errors are one line on stderr starting with
@@ -37,7 +38,7 @@ public enum CommandLineRunner {
     public static func exitCode(for error: Error) -> Int32 {
         switch error {
         case let error as EngineError: return error.isInvalidInput ? 2 : 1
-        case is ConfigError, is UsageError: return 2
+        case is ConfigError, is UsageError, is HistoryCommandError: return 2
         default: return 1
         }
     }
@@ -47,6 +48,7 @@ public enum CommandLineRunner {
         case let error as EngineError: return error.message
         case let error as ConfigError: return error.description
         case let error as UsageError: return error.message
+        case let error as HistoryCommandError: return error.description
         default: return String(describing: error)
         }
     }

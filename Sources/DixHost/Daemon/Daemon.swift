@@ -1,4 +1,5 @@
 import DixEngine
+import DixObservability
 import DixServices
 import DixWorkflows
 import Foundation
@@ -10,7 +11,20 @@ import ServiceLifecycle
 public enum Daemon {
     /// Loads the configuration (the embedded defaults without `configPath`), opens the
     /// database and runs until a shutdown signal.
-    public static func run(configPath: String?, databasePath: String?, processManager: String? = nil) async throws {
+    /// Command-line choices that override the configuration file.
+    public struct Overrides: Sendable {
+        public var databasePath: String?
+        public var processManager: String?
+        public var metrics = true
+        public var metricsPort: Int?
+        public var healthHistoryPath: String?
+
+        public init() {}
+    }
+
+    public static func run(configPath: String?, overrides: Overrides) async throws {
+        let databasePath = overrides.databasePath
+        let processManager = overrides.processManager
         var config = try configPath.map(DixmgrConfig.load(path:)) ?? .defaults
         if let processManager {
             guard let kind = ProcessManagerKind(rawValue: processManager) else {
@@ -26,6 +40,17 @@ public enum Daemon {
         }
         let logger = Logger(label: "dixmgr")
         let path = databasePath ?? config.statePath
+        if let port = overrides.metricsPort, !(0...65_535).contains(port) {
+            throw UsageError("--metrics-port must be between 0 and 65535, got \(port)")
+        }
+        let observability = try Observability(
+            configuration: ObservabilityConfiguration(
+                metricsEnabled: overrides.metrics,
+                metricsServer: .init(port: overrides.metricsPort ?? 9090),
+                healthHistoryPath: overrides.healthHistoryPath ?? healthHistoryPath(forStateAt: path)),
+            logger: Logger(label: "dixmgr.observability"))
+        var workerConfiguration = config.workerConfiguration
+        workerConfiguration.metricsFactory = observability.metricsFactory
         let manager: any ServiceManager
         do {
             manager = try config.services.processManager.makeManager(
@@ -40,18 +65,24 @@ public enum Daemon {
             "service manager ready",
             metadata: ["backend": "\(config.services.processManager)", "mode": "\(config.services.mode)"])
         let worker = try Worker(
-            databasePath: path, registry: registry(serviceManager: manager), configuration: config.workerConfiguration,
+            databasePath: path, registry: registry(serviceManager: manager), configuration: workerConfiguration,
             durableCommits: config.synchronous == "full", logger: logger)
         let dixctl = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dixctl").relativePath
         FileHandle.standardOutput.write(Data(
             "dixmgr: worker running on \(path); start a workflow with: \(dixctl) workflow start demo --db \(path) --input '{\"sleepSeconds\": 5}'\n".utf8))
         let group = ServiceGroup(
-            configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [worker] + observability.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         if let direct = manager as? DirectProcessManager {
             // Supervised processes keep running; the next dixmgr re-adopts them from their PID files.
             await direct.shutdown(stopServices: false)
         }
+    }
+
+    /// The health history lives beside the engine's database unless told otherwise.
+    public static func healthHistoryPath(forStateAt statePath: String) -> String {
+        URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent(HealthHistory.defaultFileName).path
     }
 
     /// The built-in workflows plus the service and check activities on `serviceManager`.
