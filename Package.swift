@@ -58,6 +58,7 @@ let package = Package(
         .target(
             name: "DixObservability",
             dependencies: [
+                "DixEngine",
                 "DixResilience",
                 "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -18,13 +18,14 @@ struct Scratch {
     var journal: String { directory.appendingPathComponent("journal.log").path }
     var config: String { directory.appendingPathComponent("dixmgr.toml").path }
 
-    init() throws {
+    init(maximumConcurrentRuns: Int = 10_000) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixmgr-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try """
             [engine]
             lease_seconds = 1
             shutdown_grace_seconds = 1
+            maximum_concurrent_runs = \(maximumConcurrentRuns)
 
             [log]
             level = "warning"

@@ -4,7 +4,8 @@ import Testing
 /// Two dixmgr processes on one database: every step runs once, never on both at the same time.
 @Suite(.serialized) struct TwoWorkerTests {
     @Test func twoWorkersShareRunsWithoutRunningAStepTwice() throws {
-        let scratch = try Scratch()
+        // Each worker drives at most 10 runs at once, so 30 runs need both.
+        let scratch = try Scratch(maximumConcurrentRuns: 10)
         let first = try WorkerProcess(scratch, name: "first")
         let second = try WorkerProcess(scratch, name: "second")
         defer {

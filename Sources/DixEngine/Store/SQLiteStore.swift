@@ -68,14 +68,21 @@ package final class SQLiteStore: WorkflowStore {
 
     static let openStatuses = "('pending','running')"
 
-    /// Applies pending migrations. Another process may be migrating the same new file at the
-    /// same moment (dixctl and dixmgr both starting); its work shows up as a conflict, and
-    /// migrating again then finds the schema current.
+    /// Applies pending migrations (see ``DatabaseMigrator/migrateSharedFile(_:)``).
     static func migrate(_ pool: DatabasePool) throws {
+        try migrator.migrateSharedFile(pool)
+    }
+}
+
+extension DatabaseMigrator {
+    /// Applies pending migrations to a database file other processes may be opening at the
+    /// same moment (dixctl and dixmgr both starting on a new file): their work shows up as a
+    /// lock or an "already exists" conflict, and migrating again then finds the schema current.
+    package func migrateSharedFile(_ writer: any DatabaseWriter) throws {
         var attempt = 0
         while true {
             do {
-                try migrator.migrate(pool)
+                try migrate(writer)
                 return
             } catch let error as DatabaseError where attempt < 20 {
                 attempt += 1

@@ -58,6 +58,8 @@ public final class HealthHistory: Service, Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         var databaseConfiguration = GRDB.Configuration()
+        // Several dixmgr and dixctl processes may open the file at once.
+        databaseConfiguration.busyMode = .timeout(10)
         databaseConfiguration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }

@@ -1,3 +1,4 @@
+import DixEngine
 import GRDB
 
 /// The history tables and their indexes, created by a GRDB migrator so a database written by an
@@ -70,6 +71,6 @@ enum HealthHistorySchema {
                 CREATE INDEX alert_history_open ON alert_history(fingerprint) WHERE resolved IS NULL;
                 """)
         }
-        try migrator.migrate(database)
+        try migrator.migrateSharedFile(database)
     }
 }
