@@ -32,7 +32,7 @@ package final class SQLiteStore: WorkflowStore {
         configuration.busyMode = .timeout(10)
         configuration.label = "dixmgr.state"
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try SharedDatabaseFile.openPool(path: path, configuration: configuration)
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
             }
@@ -76,15 +76,22 @@ package final class SQLiteStore: WorkflowStore {
 
 extension DatabaseMigrator {
     /// Applies pending migrations to a database file other processes may be opening at the
-    /// same moment (dixctl and dixmgr both starting on a new file): their work shows up as a
-    /// lock or an "already exists" conflict, and migrating again then finds the schema current.
+    /// same moment (see ``SharedDatabaseFile``).
     package func migrateSharedFile(_ writer: any DatabaseWriter) throws {
+        try SharedDatabaseFile.retryingConflicts { try migrate(writer) }
+    }
+}
+
+/// Opening one new database file from several processes at once (dixctl and dixmgr both
+/// starting, two workers): their setup shows up as a lock or an "already exists" conflict,
+/// and doing it again then finds the file ready.
+package enum SharedDatabaseFile {
+    package static func retryingConflicts<T>(_ body: () throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
-                try migrate(writer)
-                return
-            } catch let error as DatabaseError where attempt < 20 {
+                return try body()
+            } catch let error as DatabaseError where attempt < 40 {
                 attempt += 1
                 let conflict = error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
                     || (error.message ?? "").contains("already exists")
@@ -92,5 +99,10 @@ extension DatabaseMigrator {
                 usleep(50_000)
             }
         }
+    }
+
+    /// Opens a pool on `path`, retrying conflicts with other processes opening it too.
+    package static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        try retryingConflicts { try DatabasePool(path: path, configuration: configuration) }
     }
 }

@@ -1,3 +1,4 @@
+import DixEngine
 import Foundation
 import GRDB
 import Logging
@@ -65,7 +66,7 @@ public final class HealthHistory: Service, Sendable {
         }
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: databaseConfiguration)
+            pool = try SharedDatabaseFile.openPool(path: path, configuration: databaseConfiguration)
         } catch {
             throw HealthHistoryError(message: "cannot open health history database \(path): \(error)")
         }
