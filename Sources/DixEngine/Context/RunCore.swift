@@ -18,6 +18,7 @@ final class RunCore: Sendable {
         var nextStep = 0
         var pending: [Int: Pending] = [:]
         var issued: [StepCommand] = []
+        /// The steps issued, for replay reports (kept in replay-only mode).
         var trace: [ReplayStep] = []
         var cancelDelivered = false
         var abandoned: RunAbandoned?
@@ -79,7 +80,7 @@ final class RunCore: Sendable {
                 case .success(let command):
                     state.pending[command.step] = Pending(command: command, continuation: continuation)
                     state.issued.append(command)
-                    state.trace.append(Self.traceEntry(command, state.history.steps[command.step]))
+                    if state.replayOnly { state.trace.append(Self.traceEntry(command, state.history.steps[command.step])) }
                     return nil
                 }
             }
@@ -97,9 +98,11 @@ final class RunCore: Sendable {
                 StepCommand(step: $0, kind: kind, name: name, input: isStatus ? input : nil, digest: PayloadCodec.digest(input))
             }, &state).get()
             let recorded = state.history.steps[command.step]?.value
-            var entry = Self.traceEntry(command, state.history.steps[command.step])
-            if recorded == nil { entry.outcome = state.replayOnly ? "beyond history" : "live" }
-            state.trace.append(entry)
+            if state.replayOnly {
+                var entry = Self.traceEntry(command, state.history.steps[command.step])
+                if recorded == nil { entry.outcome = "beyond history" }
+                state.trace.append(entry)
+            }
             return (command, recorded, state.replayOnly)
         }
         if let recorded { return recorded }

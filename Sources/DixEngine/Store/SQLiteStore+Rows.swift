@@ -23,34 +23,33 @@ extension SQLiteStore {
         return try? decoder.decode(type, from: Data(text.utf8))
     }
 
+    // Rows are read by position (the column order of the v1 migration; later migrations only
+    // append columns): looking columns up by name costs a case-insensitive search each time.
+
     static func runRecord(_ row: Row) throws -> RunRecord {
-        let statusText: String = row["status"]
+        let statusText: String = row[3]
         guard let status = RunStatus(rawValue: statusText) else {
-            throw EngineError(.storage, "run \(row["run_id"] as String? ?? "?") has unknown status '\(statusText)'")
+            throw EngineError(.storage, "run \(row[0] as String? ?? "?") has unknown status '\(statusText)'")
         }
         return RunRecord(
-            runID: row["run_id"], workflowID: row["workflow_id"], workflowType: row["workflow_type"],
-            status: status, input: row["input"], result: row["result"],
-            error: decodeJSON(ErrorInfo.self, row["error"]), publishedStatus: row["published_status"],
-            createdAt: date(row["created_at"] as Int64), startedAt: date(row["started_at"] as Int64?),
-            closedAt: date(row["closed_at"] as Int64?), owner: row["owner"],
-            leaseExpiresAt: date(row["lease_expires_at"] as Int64?), leaseToken: row["lease_token"],
-            cancelRequested: row["cancel_requested"], parentRunID: row["parent_run_id"], parentStep: row["parent_step"],
-            parentClosePolicy: (row["parent_close_policy"] as String?).flatMap(ParentClosePolicy.init(rawValue:)),
-            previousRunID: row["previous_run_id"], nextRunID: row["next_run_id"], eventCount: row["event_count"],
-            blockedReason: row["blocked_reason"])
+            runID: row[0], workflowID: row[1], workflowType: row[2], status: status, input: row[4], result: row[5],
+            error: decodeJSON(ErrorInfo.self, row[6]), publishedStatus: row[7],
+            createdAt: date(row[8] as Int64), startedAt: date(row[9] as Int64?), closedAt: date(row[10] as Int64?),
+            owner: row[12], leaseExpiresAt: date(row[13] as Int64?), leaseToken: row[14], cancelRequested: row[15],
+            parentRunID: row[17], parentStep: row[18],
+            parentClosePolicy: (row[19] as String?).flatMap(ParentClosePolicy.init(rawValue:)),
+            previousRunID: row[20], nextRunID: row[21], eventCount: row[22], blockedReason: row[23])
     }
 
     static func historyEvent(_ row: Row) throws -> HistoryEvent {
-        let kindText: String = row["kind"]
+        let kindText: String = row[3]
         guard let kind = HistoryEvent.Kind(rawValue: kindText) else {
-            throw EngineError(.storage, "event \(row["event_index"] as Int? ?? -1) of run \(row["run_id"] as String? ?? "?") has unknown kind '\(kindText)'")
+            throw EngineError(.storage, "event \(row[1] as Int? ?? -1) of run \(row[0] as String? ?? "?") has unknown kind '\(kindText)'")
         }
         return HistoryEvent(
-            index: row["event_index"], step: row["step"], kind: kind, name: row["name"], attempt: row["attempt"],
-            inputDigest: row["digest"], input: row["input"], output: row["output"],
-            error: decodeJSON(ErrorInfo.self, row["error"]), detail: decodeJSON(EventDetail.self, row["detail"]),
-            time: date(row["time"] as Int64))
+            index: row[1], step: row[2], kind: kind, name: row[4], attempt: row[5], inputDigest: row[6], input: row[7],
+            output: row[8], error: decodeJSON(ErrorInfo.self, row[9]), detail: decodeJSON(EventDetail.self, row[10]),
+            time: date(row[11] as Int64))
     }
 
     static func insertRun(_ run: NewRun, _ db: Database, now: Date) throws {

@@ -80,6 +80,21 @@ struct ActivityRunner: Sendable {
         }
     }
 
+    /// Records `activityStarted` if the first attempt is still running after a moment, so that
+    /// `dixctl workflow show` lists it with its policy; a fast attempt records only its completion.
+    private func startedMarker(attempt: Int, scheduledAt: Date) -> Task<Void, Never>? {
+        guard attempt == 1 && recorded?.scheduledAt == nil else { return nil }
+        let post = self.post
+        let marker = HistoryEvent(
+            step: command.step, kind: .activityStarted, name: command.name, attempt: attempt,
+            inputDigest: command.digest, input: command.input,
+            detail: EventDetail(options: options, scheduledAt: scheduledAt), time: scheduledAt)
+        return Task {
+            guard (try? await Task.sleep(for: Self.startedMarkerDelay)) != nil else { return }
+            post(.record([marker]))
+        }
+    }
+
     private func finalFailure(_ info: ErrorInfo, attempt: Int, scheduledAt: Date) {
         Counter(label: "activity_executions_total", dimensions: [("type", entry.name), ("status", "failed")], factory: metrics).increment()
         post(.completed(
@@ -102,6 +117,12 @@ struct ActivityRunner: Sendable {
             stepIndex: command.step, logger: logger, heartbeatSink: sink)
         let input = command.input ?? Data("null".utf8)
         let body = entry.run
+        let marker = startedMarker(attempt: attempt, scheduledAt: scheduledAt)
+        defer { marker?.cancel() }
+        if options.startToCloseTimeout == nil && options.heartbeatTimeout == nil && deadline == nil {
+            // Nothing to race against: run the attempt in this task (cancellation reaches it directly).
+            do { return .success(try await body(input, context)) } catch { return .failure(error) }
+        }
         let race = FirstResult()
         let work = Task {
             do { race.offer(.success(try await body(input, context))) } catch { race.offer(.failure(error)) }
@@ -128,17 +149,6 @@ struct ActivityRunner: Sendable {
                         return
                     }
                 }
-            })
-        }
-        if attempt == 1 && recorded?.scheduledAt == nil {
-            let post = self.post
-            let marker = HistoryEvent(
-                step: command.step, kind: .activityStarted, name: command.name, attempt: attempt,
-                inputDigest: command.digest, input: command.input,
-                detail: EventDetail(options: options, scheduledAt: scheduledAt), time: scheduledAt)
-            timers.append(Task {
-                guard (try? await Task.sleep(for: Self.startedMarkerDelay)) != nil else { return }
-                post(.record([marker]))
             })
         }
         let result = await withTaskCancellationHandler {
