@@ -58,6 +58,11 @@ final class WorkerProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// A test that fails midway must not leave its worker running.
+    deinit {
+        if process.isRunning { kill() }
+    }
+
     func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
