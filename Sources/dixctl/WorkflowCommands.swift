@@ -122,11 +122,7 @@ func printResult(_ run: RunRecord, json: Bool) throws {
     if run.status.isOpen {
         throw EngineError(.closed, "run \(run.runID) is still \(run.status.rawValue); use --wait to wait for it")
     }
-    if json {
-        print(Render.json(["status": JSONValue.string(run.status.rawValue), "result": JSONValue(json: run.result)]))
-    } else if run.status == .completed {
-        print(Render.payload(run.result))
-    }
+    if let text = Render.result(run, json: json) { print(text) }
     guard run.status == .completed else {
         throw EngineError(.workflowFailed, "run \(run.runID) \(run.status.rawValue): \(run.error.map { "\($0)" } ?? "no error recorded")")
     }

@@ -1,4 +1,5 @@
 import DixEngine
+import DixServices
 import Foundation
 
 /// A run as dixctl prints it under `--json`.
@@ -79,6 +80,12 @@ public enum Render {
         return table(
             ["WORKFLOW ID", "RUN ID", "TYPE", "STATUS", "STARTED", "CLOSED"],
             runs.map { [$0.workflowID, $0.runID, $0.workflowType, $0.status.rawValue, time($0.startedAt ?? $0.createdAt), time($0.closedAt)] })
+    }
+
+    /// A closed run's result: the payload (or JSON with the status) on success.
+    public static func result(_ run: RunRecord, json: Bool) -> String? {
+        if json { return self.json(["status": JSONValue.string(run.status.rawValue), "result": JSONValue(json: run.result)]) }
+        return run.status == .completed ? payload(run.result) : nil
     }
 
     public static func payload(_ data: Data?) -> String {
