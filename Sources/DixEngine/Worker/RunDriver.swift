@@ -432,8 +432,9 @@ final class RunDriver: Sendable {
             logger.debug("workflow closed", metadata: ["status": "\(close.status.rawValue)"])
         }
         environment.runClosed(run, close.status)
-        if let successor, let record = try? await environment.store.run(id: successor.runID) {
-            environment.launch(record, try! await environment.store.history(runID: successor.runID))
+        if let successor {
+            // A new run has recorded no steps yet: it starts from its input.
+            environment.launch(RunRecord(created: successor, at: now), [])
         }
         return .closed(close.status)
     }
