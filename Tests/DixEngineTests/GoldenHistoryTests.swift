@@ -65,7 +65,9 @@ import Testing
         #expect(error.actual?.input == "\"second\"")
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["DIX_RECORD_FIXTURES"] == "1"))
+    @Test(.enabled(
+        if: ProcessInfo.processInfo.environment["DIX_RECORD_FIXTURES"] == "1",
+        "records the golden histories again; set DIX_RECORD_FIXTURES=1 to run"))
     func recordFixtures() async throws {
         let harness = try EngineHarness { $0.register(ReorderedV1.self) }
         _ = try await harness.worker.execute(SequenceWorkflow.self, input: 3, id: "golden-completes")
