@@ -41,7 +41,7 @@ import Testing
         let second = try await store.claim(owner: "b", limit: 10, leaseUntil: later.addingTimeInterval(10), now: later)
         #expect(second.map(\.leaseToken) == [2])
         let event = HistoryEvent(step: 0, kind: .timerFired, name: "sleep", inputDigest: "x", time: later)
-        let results = await store.commit(
+        let results = store.commit(
             [RunWrite(runID: "r1", leaseToken: 1, events: [event]), RunWrite(runID: "r1", leaseToken: 2, events: [event])], now: later)
         #expect((try? results[0].get()) == nil)
         #expect((results[0].failureValue as? EngineError)?.code == .leaseLost)

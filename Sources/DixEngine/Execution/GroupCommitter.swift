@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -6,7 +7,8 @@ import Synchronization
 /// While one transaction is being committed, new writes queue up; the next transaction
 /// takes all of them. A lone writer pays one commit per write; 200 concurrent runs share
 /// their commits, so durability (`synchronous=FULL`) does not cost throughput.
-/// Writes of one run are applied in submission order.
+/// Writes of one run are applied in submission order. Transactions run on the committer's own
+/// serial queue, so a commit costs no hop through a task and back.
 package final class GroupCommitter: Sendable {
     private struct Pending {
         let write: RunWrite
@@ -20,6 +22,7 @@ package final class GroupCommitter: Sendable {
     private let store: any WorkflowStore
     private let clock: any EngineClock
     private let maximumBatch: Int
+    private let queue = DispatchQueue(label: "dixmgr.group-commit")
 
     package init(store: any WorkflowStore, clock: any EngineClock, maximumBatch: Int = 1024) {
         self.store = store
@@ -43,11 +46,11 @@ package final class GroupCommitter: Sendable {
             return true
         }
         if startFlush {
-            Task { await self.flushLoop() }
+            queue.async { self.flushLoop() }
         }
     }
 
-    private func flushLoop() async {
+    private func flushLoop() {
         while true {
             let batch = state.withLock { state -> [Pending] in
                 if state.queue.isEmpty {
@@ -60,7 +63,7 @@ package final class GroupCommitter: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            let results = await store.commit(batch.map(\.write), now: clock.now())
+            let results = store.commit(batch.map(\.write), now: clock.now())
             for (pending, result) in zip(batch, results) {
                 pending.completion?(result)
             }

@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    package func commit(_ writes: [RunWrite], now: Date) async -> [Result<WriteReceipt, Error>] {
+    package func commit(_ writes: [RunWrite], now: Date) -> [Result<WriteReceipt, Error>] {
         do {
-            return try await pool.write { db in
+            return try pool.write { db in
                 writes.map { write in
                     do {
                         var receipt = WriteReceipt(eventCount: 0)

@@ -8,7 +8,8 @@ package protocol WorkflowStore: Sendable {
     /// Creates a run (pending, or already owned when `owner` is set).
     func startRun(_ run: NewRun, now: Date) async throws -> RunRecord
     /// Commits a batch of fenced run writes in one transaction; each succeeds or fails alone.
-    func commit(_ writes: [RunWrite], now: Date) async -> [Result<WriteReceipt, Error>]
+    /// Blocking: the group committer calls it from its own serial queue, never from a task.
+    func commit(_ writes: [RunWrite], now: Date) -> [Result<WriteReceipt, Error>]
 
     func run(id: String) async throws -> RunRecord?
     /// The run a user-facing ID names: a run ID, or a workflow ID's latest run.
