@@ -24,17 +24,24 @@ struct HistoryCommand: AsyncParsableCommand {
         }
     }
 
+    /// The time range and output format every listing takes.
+    struct Range: ParsableArguments {
+        @Option(help: "Start of the range: 7d, 12h, 30m, or an ISO date (default: 24h for events, else 7d).")
+        var since: String?
+        @Option(help: "End of the range (default: now).") var until: String?
+        @Flag(help: "Print JSON.") var json = false
+    }
+
     struct Events: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Health events of a service in a time range.")
         @OptionGroup var location: Location
         @Argument(help: "Service name.") var service: String
-        @Option(help: "Start of the range: 7d, 12h, 30m, or an ISO date.") var since = "24h"
-        @Option(help: "End of the range (default: now).") var until: String?
+        @OptionGroup var range: Range
         @Option(help: "At most this many events.") var limit = 100
-        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            print(try await location.runner().events(service: service, since: since, until: until, limit: limit, json: json))
+            print(try await location.runner().events(
+                service: service, since: range.since ?? "24h", until: range.until, limit: limit, json: range.json))
         }
     }
 
@@ -42,12 +49,10 @@ struct HistoryCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Uptime percent of a service since a time.")
         @OptionGroup var location: Location
         @Argument(help: "Service name.") var service: String
-        @Option(help: "Start of the range: 7d, 12h, 30m, or an ISO date.") var since = "7d"
-        @Option(help: "End of the range (default: now).") var until: String?
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var range: Range
 
         func run() async throws {
-            print(try await location.runner().uptime(service: service, since: since, until: until, json: json))
+            print(try await location.runner().uptime(service: service, since: range.since ?? "7d", until: range.until, json: range.json))
         }
     }
 
@@ -55,12 +60,10 @@ struct HistoryCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Downtime incidents, total, longest and mean time to recovery.")
         @OptionGroup var location: Location
         @Argument(help: "Service name.") var service: String
-        @Option(help: "Start of the range: 7d, 12h, 30m, or an ISO date.") var since = "7d"
-        @Option(help: "End of the range (default: now).") var until: String?
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var range: Range
 
         func run() async throws {
-            print(try await location.runner().downtime(service: service, since: since, until: until, json: json))
+            print(try await location.runner().downtime(service: service, since: range.since ?? "7d", until: range.until, json: range.json))
         }
     }
 
@@ -68,13 +71,12 @@ struct HistoryCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Service restarts.")
         @OptionGroup var location: Location
         @Argument(help: "Service name (default: all).") var service: String?
-        @Option(help: "Start of the range: 7d, 12h, 30m, or an ISO date.") var since = "7d"
-        @Option(help: "End of the range (default: now).") var until: String?
+        @OptionGroup var range: Range
         @Option(help: "At most this many restarts.") var limit = 100
-        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            print(try await location.runner().restarts(service: service, since: since, until: until, limit: limit, json: json))
+            print(try await location.runner().restarts(
+                service: service, since: range.since ?? "7d", until: range.until, limit: limit, json: range.json))
         }
     }
 
@@ -82,13 +84,12 @@ struct HistoryCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Alerts fired and resolved.")
         @OptionGroup var location: Location
         @Argument(help: "Service name (default: all).") var service: String?
-        @Option(help: "Start of the range: 7d, 12h, 30m, or an ISO date.") var since = "7d"
-        @Option(help: "End of the range (default: now).") var until: String?
+        @OptionGroup var range: Range
         @Option(help: "At most this many alerts.") var limit = 100
-        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            print(try await location.runner().alerts(service: service, since: since, until: until, limit: limit, json: json))
+            print(try await location.runner().alerts(
+                service: service, since: range.since ?? "7d", until: range.until, limit: limit, json: range.json))
         }
     }
 
