@@ -6,7 +6,8 @@ extension SQLiteStore {
         try await pool.write { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: """
-                    UPDATE runs SET owner = ?, lease_expires_at = ?, lease_token = lease_token + 1, updated_at = ?
+                    UPDATE runs SET owner = ?, lease_expires_at = ?, lease_token = lease_token + 1, updated_at = ?,
+                           blocked_reason = NULL
                     WHERE run_id IN (
                         SELECT run_id FROM runs
                         WHERE status IN \(Self.openStatuses)
@@ -101,6 +102,17 @@ extension SQLiteStore {
             try db.execute(
                 sql: "UPDATE runs SET lease_expires_at = 0 WHERE owner = ? AND status IN \(Self.openStatuses)", arguments: [owner])
             return db.changesCount
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Records why the run's driver stopped (its code diverged from its history), for `show`.
+    package func markBlocked(runID: String, leaseToken: Int64, reason: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE runs SET blocked_reason = ? WHERE run_id = ? AND lease_token = ?",
+                arguments: [reason, runID, leaseToken])
         }
     }
 }

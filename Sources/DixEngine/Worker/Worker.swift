@@ -224,8 +224,14 @@ public final class Worker: Service, Sendable {
                 driver.mailbox.post(.stop("worker stopped"))
             }
             self.state.withLock { _ = $0.drivers.removeValue(forKey: run.runID) }
-            if case .abandoned(let reason) = ending {
+            switch ending {
+            case .abandoned(let reason):
                 self.logger.debug("stopped driving run", metadata: ["run_id": "\(run.runID)", "reason": "\(reason)"])
+            case .blocked(let error):
+                // The run keeps its lease, so no worker retries it until one restarts with fixed code.
+                try? await self.store.markBlocked(runID: run.runID, leaseToken: run.leaseToken, reason: error.description)
+            case .closed, .historyEnded:
+                break
             }
         }
     }

@@ -21,6 +21,7 @@ struct RunView: Encodable {
     var previousRunID: String?
     var nextRunID: String?
     var events: Int
+    var blockedReason: String?
 
     init(_ run: RunRecord) {
         workflowID = run.workflowID
@@ -40,6 +41,7 @@ struct RunView: Encodable {
         previousRunID = run.previousRunID
         nextRunID = run.nextRunID
         events = run.eventCount
+        blockedReason = run.blockedReason
     }
 }
 
@@ -109,6 +111,10 @@ public enum Render {
             "closed    \(time(run.closedAt))",
             "input     \(payload(run.input))",
         ]
+        if let blocked = run.blockedReason {
+            lines.append("blocked   \(blocked)")
+            lines.append("          (the worker stopped this run; deploy code that replays its history, or terminate it)")
+        }
         if let status = run.publishedStatus { lines.append("now       \(payload(status))") }
         if let result = run.result { lines.append("result    \(payload(result))") }
         if let error = run.error { lines.append("error     \(error)") }
