@@ -14,7 +14,6 @@ struct RecordedHistory: Sendable {
         var deadline: Date?
         var waitRecorded = false
         var value: Data?
-        var lastError: ErrorInfo?
     }
 
     var steps: [Int: Step] = [:]
@@ -22,10 +21,8 @@ struct RecordedHistory: Sendable {
     var completions: Deque<HistoryEvent> = []
     /// The event that closed the run, if it is closed.
     var close: HistoryEvent?
-    var eventCount = 0
 
     init(_ events: [HistoryEvent]) {
-        eventCount = events.count
         for event in events {
             if event.kind.isClose {
                 close = event
@@ -45,7 +42,6 @@ struct RecordedHistory: Sendable {
                 step.lastFailedAttempt = max(step.lastFailedAttempt, event.attempt ?? 0)
                 step.nextAttemptAt = event.detail?.deadline
                 step.scheduledAt = step.scheduledAt ?? event.detail?.scheduledAt
-                step.lastError = event.error
             case .timerStarted:
                 step.deadline = event.detail?.deadline
             case .signalWaitStarted:

@@ -54,9 +54,6 @@ public final class ManualClock: EngineClock {
 
     public func now() -> Date { state.withLock { $0.now } }
 
-    /// The number of tasks currently sleeping on this clock.
-    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
-
     public func sleep(until deadline: Date) async throws {
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1

@@ -24,15 +24,13 @@ public struct Replayer: Sendable {
     }
 
     public func replay(run: RunRecord, history: [HistoryEvent]) async -> ReplayReport {
-        var replayed = run
-        replayed.leaseToken = 0
         let driver = RunDriver(
-            run: replayed, history: history, registry: registry, environment: nil, logger: logger, verbose: verbose)
+            run: run, history: history, registry: registry, environment: nil, logger: logger, verbose: verbose)
         let ending = await driver.drive()
-        let (trace, pending) = driver.core.state.withLock { state in
-            (state.trace, state.pending.keys.sorted())
+        // Delivering consumed the recorded completions; the steps and the close are intact.
+        let (trace, pending, recorded) = driver.core.state.withLock { state in
+            (state.trace, state.pending.keys.sorted(), state.history)
         }
-        let recorded = RecordedHistory(history)
         let issued = Set(trace.map(\.index))
         var report = ReplayReport(
             runID: run.runID, workflowType: run.workflowType, steps: trace, result: .ok(closedAs: nil), waitingAt: pending)
@@ -48,13 +46,12 @@ public struct Replayer: Sendable {
         case .abandoned(let reason):
             report.result = .recordedFailure(step: nil, error: ErrorInfo(type: "ReplayError", message: reason))
         case .historyEnded:
-            if case .ok = report.result, let recordedStatus {
+            if case .ok = report.result, recordedStatus != nil {
                 report.result = .nonDeterministic(NonDeterminismError(
                     step: pending.first ?? trace.count, recorded: nil,
                     actual: trace.first(where: { pending.contains($0.index) }).map {
                         StepDescriptor(kind: $0.kind, name: $0.name, inputDigest: $0.inputDigest)
                     }))
-                _ = recordedStatus
             }
         case .closed(let status):
             guard case .ok = report.result else { break }

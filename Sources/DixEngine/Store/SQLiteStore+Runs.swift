@@ -95,8 +95,7 @@ extension SQLiteStore {
 
     package func sendSignal(workflowID: String, name: String, payload: Data?, now: Date) async throws -> InboxSignal {
         try await pool.write { db in
-            guard let run = try Self.openRun(workflowID: workflowID, db) ?? Self.fetchRun(workflowID, db).flatMap({ $0.status.isOpen ? $0 : nil })
-            else {
+            guard let run = try Self.openRun(workflowID: workflowID, db) else {
                 throw EngineError(.notFound, "workflow \(workflowID) has no open run to signal")
             }
             try db.cachedStatement(sql: "INSERT INTO signals (workflow_id, name, payload, sent_at) VALUES (?, ?, ?, ?)")

@@ -94,52 +94,49 @@ extension HealthHistory {
     public func restarts(of service: String? = nil, since: Date, until: Date? = nil, limit: Int = 1_000)
         async throws -> [RestartEvent]
     {
-        let until = until ?? now()
-        var sql = "SELECT time, service, reason, success FROM restart_events WHERE time >= ? AND time <= ?"
-        var arguments: StatementArguments = [Milliseconds.from(since), Milliseconds.from(until)]
-        if let service {
-            sql += " AND service = ?"
-            arguments += [service]
+        try await newestRows(
+            columns: "time, service, reason, success", table: "restart_events", timeColumn: "time",
+            service: service, since: since, until: until, limit: limit
+        ) { row in
+            RestartEvent(
+                service: row["service"], reason: row["reason"], success: row["success"],
+                time: Milliseconds.date(row["time"]))
         }
-        sql += " ORDER BY time DESC LIMIT ?"
-        arguments += [max(0, limit)]
-        let query = sql
-        let queryArguments = arguments
-        let newestFirst = try await database.read { db in
-            try Row.fetchAll(db, sql: query, arguments: queryArguments).map { row in
-                RestartEvent(
-                    service: row["service"], reason: row["reason"], success: row["success"],
-                    time: Milliseconds.date(row["time"]))
-            }
-        }
-        return newestFirst.reversed()
     }
 
     /// Alerts fired since `since`, of one service or of all, the most recent `limit` in chronological order.
     public func alerts(of service: String? = nil, since: Date, until: Date? = nil, limit: Int = 1_000)
         async throws -> [AlertRecord]
     {
-        let until = until ?? now()
-        var sql = """
-            SELECT fingerprint, type, severity, service, message, fired, resolved FROM alert_history
-            WHERE fired >= ? AND fired <= ?
-            """
-        var arguments: StatementArguments = [Milliseconds.from(since), Milliseconds.from(until)]
+        try await newestRows(
+            columns: "fingerprint, type, severity, service, message, fired, resolved", table: "alert_history",
+            timeColumn: "fired", service: service, since: since, until: until, limit: limit
+        ) { row in
+            AlertRecord(
+                fingerprint: row["fingerprint"], type: row["type"], severity: row["severity"],
+                service: row["service"], message: row["message"], fired: Milliseconds.date(row["fired"]),
+                resolved: (row["resolved"] as Int64?).map(Milliseconds.date))
+        }
+    }
+
+    /// The newest `limit` rows of `table` whose `timeColumn` lies in `since...until` (now when
+    /// nil), of one service or of all, returned oldest first.
+    private func newestRows<Value: Sendable>(
+        columns: String, table: String, timeColumn: String, service: String?, since: Date, until: Date?, limit: Int,
+        decode: @escaping @Sendable (Row) -> Value
+    ) async throws -> [Value] {
+        var sql = "SELECT \(columns) FROM \(table) WHERE \(timeColumn) >= ? AND \(timeColumn) <= ?"
+        var arguments: StatementArguments = [Milliseconds.from(since), Milliseconds.from(until ?? now())]
         if let service {
             sql += " AND service = ?"
             arguments += [service]
         }
-        sql += " ORDER BY fired DESC LIMIT ?"
+        sql += " ORDER BY \(timeColumn) DESC LIMIT ?"
         arguments += [max(0, limit)]
         let query = sql
         let queryArguments = arguments
         let newestFirst = try await database.read { db in
-            try Row.fetchAll(db, sql: query, arguments: queryArguments).map { row in
-                AlertRecord(
-                    fingerprint: row["fingerprint"], type: row["type"], severity: row["severity"],
-                    service: row["service"], message: row["message"], fired: Milliseconds.date(row["fired"]),
-                    resolved: (row["resolved"] as Int64?).map(Milliseconds.date))
-            }
+            try Row.fetchAll(db, sql: query, arguments: queryArguments).map(decode)
         }
         return newestFirst.reversed()
     }
