@@ -58,3 +58,30 @@ import Testing
         await harness.stop()
     }
 }
+
+@Suite struct RandomRangeTests {
+    struct Ranges: Workflow {
+        static let name = "random-ranges"
+        func run(_ input: Int, context: WorkflowContext) async throws -> [Int] {
+            var values: [Int] = []
+            for _ in 0..<input {
+                values.append(context.random(in: Int.min...Int.max))
+                values.append(context.random(in: -3...3))
+                values.append(context.random(in: 7...7))
+            }
+            return values
+        }
+    }
+
+    @Test func randomInAnyRangeStaysInsideItAndReplays() async throws {
+        let harness = try EngineHarness { $0.register(Ranges.self) }
+        let values = try await harness.worker.execute(Ranges.self, input: 50, id: "ranges")
+        for index in stride(from: 0, to: values.count, by: 3) {
+            #expect((-3...3).contains(values[index + 1]))
+            #expect(values[index + 2] == 7)
+        }
+        #expect(Set(values.enumerated().filter { $0.offset % 3 == 1 }.map(\.element)).count > 1)
+        #expect(try await harness.client.replay("ranges").result == .ok(closedAs: .completed))
+        await harness.stop()
+    }
+}

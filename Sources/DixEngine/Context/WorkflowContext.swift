@@ -132,8 +132,10 @@ public final class WorkflowContext: Sendable {
 
     /// A random integer in `range`, recorded.
     public func random(in range: ClosedRange<Int>) -> Int {
-        let span = UInt64(range.upperBound - range.lowerBound) &+ 1
-        return range.lowerBound + Int(span == 0 ? random() : random() % span)
+        // Two's-complement arithmetic: the whole of Int.min...Int.max has a span of 2^64 (0 here).
+        let span = UInt64(bitPattern: Int64(range.upperBound) &- Int64(range.lowerBound)) &+ 1
+        let offset = span == 0 ? random() : random() % span
+        return range.lowerBound &+ Int(truncatingIfNeeded: offset)
     }
 
     /// A UUID, recorded.
