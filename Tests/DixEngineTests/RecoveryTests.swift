@@ -32,8 +32,8 @@ import Testing
     }
 
     @Test func twoWorkersNeverAdvanceOneRunTogether() async throws {
-        let first = try EngineHarness(configuration: WorkerConfiguration(leaseDuration: .seconds(2)))
-        let second = try EngineHarness(configuration: WorkerConfiguration(leaseDuration: .seconds(2)), directory: first.directory)
+        let first = try EngineHarness()
+        let second = try EngineHarness(directory: first.directory)
         var runs: [String] = []
         for index in 0..<40 {
             runs.append(try await first.client.start(type: SequenceWorkflow.name, input: Data("5".utf8), id: "shared-\(index)").runID)

@@ -68,15 +68,44 @@ final class WorkerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    func terminate() {
-        process.terminate()
-        process.waitUntilExit()
+    /// SIGKILL, waited for off the concurrency pool.
+    func kill() async {
+        await offThePool { self.kill() }
+    }
+
+    /// SIGTERM, waited for off the concurrency pool (a graceful shutdown takes a moment).
+    func terminate() async {
+        await offThePool {
+            self.process.terminate()
+            self.process.waitUntilExit()
+        }
+    }
+}
+
+/// Runs `body`, which blocks (waits for a process, reads a pipe), on a Dispatch thread: the
+/// tests share a 2-thread concurrency pool that a blocked test would take from every other.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}
+
+func offThePool(_ body: @escaping @Sendable () -> Void) async {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async {
+            body()
+            continuation.resume()
+        }
     }
 }
 
 /// Runs dixctl and returns its exit status, standard output and standard error.
 @discardableResult
-func dixctl(_ arguments: [String], database: String) throws -> (status: Int32, output: String, error: String) {
+func dixctl(_ arguments: [String], database: String) async throws -> (status: Int32, output: String, error: String) {
+    try await offThePool { try runDixctl(arguments, database: database) }
+}
+
+private func runDixctl(_ arguments: [String], database: String) throws -> (status: Int32, output: String, error: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Binaries.dixctl)
     process.arguments = arguments + ["--db", database]
@@ -92,22 +121,22 @@ func dixctl(_ arguments: [String], database: String) throws -> (status: Int32, o
 }
 
 /// Starts a demo run through dixctl and returns its run ID.
-func startDemo(_ scratch: Scratch, id: String, input: [String: Any]) throws -> String {
+func startDemo(_ scratch: Scratch, id: String, input: [String: any Sendable]) async throws -> String {
     var input = input
     input["journal"] = scratch.journal
     let json = String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self)
-    let result = try dixctl(["workflow", "start", "demo", "--id", id, "--input", json, "--json"], database: scratch.database)
+    let result = try await dixctl(["workflow", "start", "demo", "--id", id, "--input", json, "--json"], database: scratch.database)
     #expect(result.status == 0, "start failed: \(result.error)")
     let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: String]
     return object?["runID"] ?? ""
 }
 
 /// Polls `condition` every 50 ms until it holds or `seconds` pass.
-func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) throws -> Bool {
+func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-        if try condition() { return true }
-        usleep(50_000)
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
     }
     return false
 }

@@ -3,22 +3,18 @@ import Testing
 
 /// Two dixmgr processes on one database: every step runs once, never on both at the same time.
 @Suite(.serialized) struct TwoWorkerTests {
-    @Test func twoWorkersShareRunsWithoutRunningAStepTwice() throws {
+    @Test func twoWorkersShareRunsWithoutRunningAStepTwice() async throws {
         // Each worker drives at most 10 runs at once, so 30 runs need both.
         let scratch = try Scratch(maximumConcurrentRuns: 10)
         let first = try WorkerProcess(scratch, name: "first")
         let second = try WorkerProcess(scratch, name: "second")
-        defer {
-            first.terminate()
-            second.terminate()
-        }
         var runs: [String] = []
         for index in 0..<30 {
-            runs.append(try startDemo(
+            runs.append(try await startDemo(
                 scratch, id: "shared-\(index)", input: ["activitySeconds": 0.1, "sleepSeconds": 0.2, "waitForApproval": false]))
         }
         for index in 0..<30 {
-            let result = try dixctl(["workflow", "result", "shared-\(index)", "--wait"], database: scratch.database)
+            let result = try await dixctl(["workflow", "result", "shared-\(index)", "--wait"], database: scratch.database)
             #expect(result.status == 0, "shared-\(index): \(result.error)")
         }
         let lines = scratch.journalLines
@@ -32,5 +28,7 @@ import Testing
             }
         }
         #expect(pids.count == 2, "both workers should have taken runs, saw pids \(pids)")
+        await first.terminate()
+        await second.terminate()
     }
 }
