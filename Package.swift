@@ -74,12 +74,12 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "DixWorkflows",
-            dependencies: ["DixEngine"],
+            dependencies: ["DixEngine", "DixServices", "DixObservability", "DixResilience"],
             swiftSettings: strict),
         .target(
             name: "DixHost",
             dependencies: [
-                "DixEngine", "DixWorkflows", "DixServices", "DixObservability",
+                "DixEngine", "DixWorkflows", "DixServices", "DixObservability", "DixResilience",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

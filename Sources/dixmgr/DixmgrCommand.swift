@@ -17,10 +17,10 @@ struct DixmgrCommand: AsyncParsableCommand {
     @Option(name: .customLong("process-manager"), help: "Service manager backend: systemd or direct (overrides [services] process_manager).")
     var processManager: String?
 
-    @Flag(inversion: .prefixedNo, help: "Serve Prometheus metrics on /metrics.")
-    var metrics = true
+    @Flag(inversion: .prefixedNo, help: "Serve Prometheus metrics on /metrics (default: [metrics] enabled, true).")
+    var metrics: Bool?
 
-    @Option(name: .customLong("metrics-port"), help: "Port of the /metrics server on 127.0.0.1 (default 9090; 0 picks a free one).")
+    @Option(name: .customLong("metrics-port"), help: "Port of the /metrics server (default: [metrics] port, 9090; 0 picks a free one).")
     var metricsPort: Int?
 
     @Option(name: .customLong("health-history-db"), help: "Health history database (default: health-history.db beside the state database).")

@@ -21,8 +21,8 @@ extension DixmgrConfig {
             throw ConfigError(file: file, line: error.source.begin.line, message: "invalid TOML: \(error.description)")
         }
         var config = DixmgrConfig()
-        let reader = Reader(file: file, text: text)
-        try reader.onlyKeys(["engine", "log", "services"], in: table, section: nil)
+        let reader = ConfigReader(file: file, text: text)
+        try reader.onlyKeys(["engine", "log", "services", "metrics", "health_history", "alerts", "monitor"], in: table, section: nil)
         if let engine = try reader.table("engine", in: table, section: nil) {
             try reader.onlyKeys(
                 ["state_path", "synchronous", "lease_seconds", "shutdown_grace_seconds", "history_warning_events",
@@ -50,6 +50,16 @@ extension DixmgrConfig {
         if let services = try reader.table("services", in: table, section: nil) {
             config.services = try parseServices(services, reader: reader)
         }
+        if let metrics = try reader.table("metrics", in: table, section: nil) {
+            config.metrics = try parseMetrics(metrics, reader: reader)
+        }
+        if let history = try reader.table("health_history", in: table, section: nil) {
+            try parseHealthHistory(history, reader: reader, into: &config)
+        }
+        if let alerts = try reader.table("alerts", in: table, section: nil) {
+            config.alerts = try parseAlerts(alerts, reader: reader)
+        }
+        config.monitors = try parseMonitors(reader.tableArray("monitor", in: table, section: nil), reader: reader)
         if let log = try reader.table("log", in: table, section: nil) {
             try reader.onlyKeys(["level"], in: log, section: "log")
             config.logLevel = try reader.string(
@@ -60,7 +70,7 @@ extension DixmgrConfig {
 }
 
 extension DixmgrConfig {
-    fileprivate static func parseServices(_ table: TOMLTable, reader: Reader) throws -> ServicesConfig {
+    fileprivate static func parseServices(_ table: TOMLTable, reader: ConfigReader) throws -> ServicesConfig {
         let section = "services"
         try reader.onlyKeys(
             ["process_manager", "mode", "systemctl", "journalctl", "units", "state_directory", "direct"], in: table, section: section)
@@ -75,10 +85,8 @@ extension DixmgrConfig {
         services.journalctl = try reader.strings("journalctl", in: table, section: section, nonEmpty: true) ?? services.journalctl
         services.units = try reader.strings("units", in: table, section: section) ?? []
         services.stateDirectory = try reader.string("state_directory", in: table, section: section) ?? services.stateDirectory
-        guard let direct = table["direct"] else { return services }
-        guard let entries = direct.array else { throw reader.fail("direct", section, "expected [[services.direct]] tables") }
-        for entry in entries {
-            guard let definition = entry.table else { throw reader.fail("direct", section, "expected [[services.direct]] tables") }
+        for (index, definition) in try reader.tableArray("direct", in: table, section: section).enumerated() {
+            let reader = reader.inside("services.direct", entry: index)
             let place = "services.direct"
             try reader.onlyKeys(
                 ["name", "command", "arguments", "working_directory", "environment", "user", "group", "restart",
@@ -128,89 +136,5 @@ extension DixmgrConfig {
             services.direct.append(service)
         }
         return services
-    }
-}
-
-/// Typed, located access to a parsed TOML document.
-fileprivate struct Reader {
-    let file: String
-    let lines: [Substring]
-
-    init(file: String, text: String) {
-        self.file = file
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    }
-
-    /// The line of `key` inside `[section]` (1-based), found in the source text.
-    func line(of key: String, section: String?) -> Int? {
-        var current: String?
-        for (index, raw) in lines.enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("[") {
-                current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
-                if current == key.trimmingCharacters(in: .whitespaces) && section == nil { return index + 1 }
-                if let section, current == "\(section).\(key)" { return index + 1 }
-                continue
-            }
-            guard current == section, let equals = line.firstIndex(of: "=") else { continue }
-            let name = line[..<equals].trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
-            if name == key { return index + 1 }
-        }
-        return nil
-    }
-
-    func fail(_ key: String, _ section: String?, _ message: String) -> ConfigError {
-        let place = section.map { "[\($0)] \(key)" } ?? key
-        return ConfigError(file: file, line: line(of: key, section: section), message: "\(place): \(message)")
-    }
-
-    func onlyKeys(_ allowed: Set<String>, in table: TOMLTable, section: String?) throws {
-        for key in table.keys where !allowed.contains(key) {
-            throw fail(key, section, "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
-        }
-    }
-
-    func table(_ key: String, in table: TOMLTable, section: String?) throws -> TOMLTable? {
-        guard let value = table[key] else { return nil }
-        guard let nested = value.table else { throw fail(key, section, "expected a table, got \(value.type)") }
-        return nested
-    }
-
-    func string(_ key: String, in table: TOMLTable, section: String?, oneOf allowed: [String]? = nil) throws -> String? {
-        guard let value = table[key] else { return nil }
-        guard let text = value.string else { throw fail(key, section, "expected a string, got \(value.type)") }
-        if let allowed, !allowed.contains(text) {
-            throw fail(key, section, "must be one of \(allowed.joined(separator: ", ")), got \"\(text)\"")
-        }
-        if text.isEmpty { throw fail(key, section, "must not be empty") }
-        return text
-    }
-
-    func integer(_ key: String, in table: TOMLTable, section: String?, minimum: Int) throws -> Int? {
-        guard let value = table[key] else { return nil }
-        guard let number = value.int else { throw fail(key, section, "expected an integer, got \(value.type)") }
-        if number < minimum { throw fail(key, section, "must be at least \(minimum), got \(number)") }
-        return number
-    }
-
-    func strings(_ key: String, in table: TOMLTable, section: String?, nonEmpty: Bool = false) throws -> [String]? {
-        guard let value = table[key] else { return nil }
-        guard let array = value.array else { throw fail(key, section, "expected an array of strings, got \(value.type)") }
-        var strings: [String] = []
-        for element in array {
-            guard let text = element.string else { throw fail(key, section, "expected an array of strings") }
-            strings.append(text)
-        }
-        if nonEmpty && strings.isEmpty { throw fail(key, section, "must not be empty") }
-        return strings
-    }
-
-    func number(_ key: String, in table: TOMLTable, section: String?, minimum: Double) throws -> Double? {
-        guard let value = table[key] else { return nil }
-        guard let number = value.double ?? value.int.map(Double.init) else {
-            throw fail(key, section, "expected a number, got \(value.type)")
-        }
-        if number < minimum { throw fail(key, section, "must be at least \(minimum), got \(number)") }
-        return number
     }
 }

@@ -1,5 +1,7 @@
 import DixEngine
+import DixObservability
 import DixServices
+import DixWorkflows
 import Foundation
 import Logging
 
@@ -29,6 +31,15 @@ public struct DixmgrConfig: Sendable, Equatable {
     public var logLevel = "info"
     /// Which service manager backs the service activities, and what it manages.
     public var services = ServicesConfig()
+    /// `[metrics]`: the /metrics server and the metric name prefix.
+    public var metrics = MetricsConfig()
+    /// `[health_history]`: its own database file (nil: beside the state database) and retention.
+    public var healthHistoryPath: String?
+    public var healthHistoryRetentionDays = 30
+    /// `[alerts]`: thresholds, disabled rules, repeat interval and channels.
+    public var alerts = AlertsConfig()
+    /// `[[monitor]]`: the services dixmgr keeps checked, one monitor workflow each.
+    public var monitors: [ServiceMonitorSpec] = []
 
     public init() {}
 
@@ -69,6 +80,32 @@ public struct ServicesConfig: Sendable, Equatable {
             mode: mode, systemd: SystemdConfiguration(systemctlCommand: systemctl, journalctlCommand: journalctl, units: units),
             direct: DirectManagerConfiguration(stateDirectory: stateDirectory, services: direct), logger: logger)
     }
+}
+
+/// The `[metrics]` section.
+public struct MetricsConfig: Sendable, Equatable {
+    /// Whether dixmgr serves /metrics (`--no-metrics` turns it off).
+    public var enabled = true
+    public var host = "127.0.0.1"
+    /// `--metrics-port` overrides it.
+    public var port = 9090
+    /// The prefix of every metric name.
+    public var namespace = "dixmgr"
+
+    public init() {}
+}
+
+/// The `[alerts]` section.
+public struct AlertsConfig: Sendable, Equatable {
+    public var thresholds = AlertThresholds()
+    /// Default rules turned off, by name (`high_disk_io`, `low_peer_count`, ...).
+    public var disabledRules: [String] = []
+    /// A firing alert is notified again only after this long.
+    public var repeatIntervalSeconds = 300.0
+    /// Where alerts go (`[[alerts.channels]]`); the log when none is configured.
+    public var channels: [AlertChannelConfiguration] = [.log]
+
+    public init() {}
 }
 
 /// A configuration file that cannot be used, with where and why.

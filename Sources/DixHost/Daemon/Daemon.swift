@@ -1,5 +1,6 @@
 import DixEngine
 import DixObservability
+import DixResilience
 import DixServices
 import DixWorkflows
 import Foundation
@@ -15,7 +16,8 @@ public enum Daemon {
     public struct Overrides: Sendable {
         public var databasePath: String?
         public var processManager: String?
-        public var metrics = true
+        /// `--metrics` / `--no-metrics`; nil keeps `[metrics] enabled`.
+        public var metrics: Bool?
         public var metricsPort: Int?
         public var healthHistoryPath: String?
 
@@ -44,11 +46,9 @@ public enum Daemon {
             throw UsageError("--metrics-port must be between 0 and 65535, got \(port)")
         }
         let observability = try Observability(
-            configuration: ObservabilityConfiguration(
-                metricsEnabled: overrides.metrics,
-                metricsServer: .init(port: overrides.metricsPort ?? 9090),
-                healthHistoryPath: overrides.healthHistoryPath ?? healthHistoryPath(forStateAt: path)),
+            configuration: observabilityConfiguration(config, overrides: overrides, statePath: path),
             logger: Logger(label: "dixmgr.observability"))
+        await observability.alerts.resume(try await observability.history.unresolvedAlerts())
         var workerConfiguration = config.workerConfiguration
         workerConfiguration.metricsFactory = observability.metricsFactory
         let manager: any ServiceManager
@@ -64,9 +64,17 @@ public enum Daemon {
         logger.info(
             "service manager ready",
             metadata: ["backend": "\(config.services.processManager)", "mode": "\(config.services.mode)"])
+        var registry = registry(serviceManager: manager)
+        BuiltinWorkflows.registerMonitorActivities(
+            in: &registry, recorder: HealthRecorder(observability),
+            breakers: CircuitBreakerRegistry(
+                defaultConfiguration: BuiltinWorkflows.checkBreakerConfiguration, metricsFactory: observability.metricsFactory))
         let worker = try Worker(
-            databasePath: path, registry: registry(serviceManager: manager), configuration: workerConfiguration,
+            databasePath: path, registry: registry, configuration: workerConfiguration,
             durableCommits: config.synchronous == "full", logger: logger)
+        try await MonitorReconciler(
+            client: WorkflowClient(databasePath: path, registry: registry), logger: Logger(label: "dixmgr.monitors")
+        ).reconcile(config.monitors)
         let dixctl = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dixctl").relativePath
         FileHandle.standardOutput.write(Data(
             "dixmgr: worker running on \(path); start a workflow with: \(dixctl) workflow start demo --db \(path) --input '{\"sleepSeconds\": 5}'\n".utf8))
@@ -78,6 +86,21 @@ public enum Daemon {
             // Supervised processes keep running; the next dixmgr re-adopts them from their PID files.
             await direct.shutdown(stopServices: false)
         }
+    }
+
+    /// The observability settings of `config`, with the command line's overrides.
+    static func observabilityConfiguration(
+        _ config: DixmgrConfig, overrides: Overrides, statePath: String
+    ) -> ObservabilityConfiguration {
+        ObservabilityConfiguration(
+            metricsEnabled: overrides.metrics ?? config.metrics.enabled,
+            metricsServer: .init(host: config.metrics.host, port: overrides.metricsPort ?? config.metrics.port),
+            metricsNamespace: config.metrics.namespace,
+            healthHistoryPath: overrides.healthHistoryPath ?? config.healthHistoryPath ?? healthHistoryPath(forStateAt: statePath),
+            healthHistory: .init(retentionDays: config.healthHistoryRetentionDays),
+            alertThresholds: config.alerts.thresholds, disabledAlertRules: Set(config.alerts.disabledRules),
+            alertManager: .init(repeatInterval: .seconds(config.alerts.repeatIntervalSeconds)),
+            alertChannels: config.alerts.channels)
     }
 
     /// The health history lives beside the engine's database unless told otherwise.

@@ -25,6 +25,8 @@ public actor AlertManager {
     /// Alerts raised directly through ``fire(_:)`` rather than by a rule, by fingerprint.
     private var raised: [String: Alert] = [:]
     private var lastNotified: [String: Date] = [:]
+    /// Alerts left firing by a previous process, by fingerprint, until their service's next observation.
+    private var resumed: [String: AlertRecord] = [:]
     private let dispatcher: AlertDispatcher
     private let history: HealthHistory?
     private let metricsFactory: (any MetricsFactory)?
@@ -61,12 +63,53 @@ public actor AlertManager {
     /// Evaluates the rules against the observation and notifies what fired, resolved or is due a repeat.
     @discardableResult
     public func observe(_ observation: ServiceObservation) -> [AlertTransition] {
-        let transitions = engine.evaluate(observation)
-        for transition in transitions { handle(transition, at: observation.time) }
+        var transitions: [AlertTransition] = []
+        for transition in engine.evaluate(observation) {
+            if case .fired(let alert) = transition, resumed.removeValue(forKey: alert.fingerprint) != nil {
+                continue  // Still firing since before the restart: already notified and recorded.
+            }
+            handle(transition, at: observation.time)
+            transitions.append(transition)
+        }
+        let firing = Set(engine.firingAlerts.map(\.fingerprint))
+        for (fingerprint, record) in resumed.sorted(by: { $0.key < $1.key })
+        where record.service == observation.service && !firing.contains(fingerprint) {
+            resumed[fingerprint] = nil
+            let alert = Alert(
+                type: AlertType(rawValue: record.type),
+                severity: AlertSeverity(rawValue: record.severity) ?? .warning, service: record.service,
+                message: record.message, startsAt: record.fired, endsAt: observation.time)
+            resolveResumed(alert, fingerprint: fingerprint, at: observation.time)
+            transitions.append(.resolved(alert))
+        }
         for alert in engine.firingAlerts where alert.service == observation.service {
             repeatIfDue(alert, at: observation.time)
         }
         return transitions
+    }
+
+    /// Takes over the alerts a previous process left firing (``HealthHistory/unresolvedAlerts()``):
+    /// the first observation of each one's service either finds its condition still holding (the
+    /// alert goes on, without a second notification) or resolves it. Alerts no rule raises stay as
+    /// they are.
+    public func resume(_ records: [AlertRecord]) {
+        let now = Date()
+        for record in records where record.resolved == nil {
+            guard engine.resume(type: AlertType(rawValue: record.type), service: record.service, since: record.fired)
+            else { continue }
+            resumed[record.fingerprint] = record
+            lastNotified[record.fingerprint] = now
+            gauge(MetricCatalog.alertsActive.name, [("type", record.type), ("severity", record.severity), ("service", record.service)])
+                .record(1)
+        }
+    }
+
+    private func resolveResumed(_ alert: Alert, fingerprint: String, at time: Date) {
+        lastNotified[fingerprint] = nil
+        history?.recordAlertResolved(fingerprint: fingerprint, at: time)
+        gauge(MetricCatalog.alertsActive.name, [("type", alert.type.rawValue), ("severity", alert.severity.rawValue), ("service", alert.service)])
+            .record(0)
+        dispatcher.enqueue(AlertNotification(alert: alert))
     }
 
     /// Raises an alert that no rule produces (a breaker opening, a workflow failing); raising one

@@ -39,6 +39,17 @@ public struct AlertRuleEngine: Sendable {
     }
 
     /// Alerts currently firing.
+    /// Counts the condition of the rule raising `type` as holding for `service` since `since`,
+    /// as for an alert that was firing when the previous process stopped: if the condition still
+    /// holds at the next evaluation, the alert fires with its original start, and so its
+    /// original fingerprint. False when no rule raises `type`.
+    @discardableResult
+    public mutating func resume(type: AlertType, service: String, since: Date) -> Bool {
+        guard let rule = rules.first(where: { $0.type == type }) else { return false }
+        pendingSince[Key(rule: rule.name, service: service)] = since
+        return true
+    }
+
     public var firingAlerts: [Alert] {
         firing.values.sorted { ($0.startsAt, $0.fingerprint) < ($1.startsAt, $1.fingerprint) }
     }

@@ -109,14 +109,27 @@ extension HealthHistory {
         async throws -> [AlertRecord]
     {
         try await newestRows(
-            columns: "fingerprint, type, severity, service, message, fired, resolved", table: "alert_history",
-            timeColumn: "fired", service: service, since: since, until: until, limit: limit
-        ) { row in
-            AlertRecord(
-                fingerprint: row["fingerprint"], type: row["type"], severity: row["severity"],
-                service: row["service"], message: row["message"], fired: Milliseconds.date(row["fired"]),
-                resolved: (row["resolved"] as Int64?).map(Milliseconds.date))
+            columns: Self.alertColumns, table: "alert_history", timeColumn: "fired", service: service, since: since,
+            until: until, limit: limit, decode: Self.alertRecord)
+    }
+
+    /// Alerts recorded as firing and not resolved, oldest first: after a restart, those the
+    /// previous process left firing.
+    public func unresolvedAlerts() async throws -> [AlertRecord] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.alertColumns) FROM alert_history WHERE resolved IS NULL ORDER BY fired"
+            ).map(Self.alertRecord)
         }
+    }
+
+    private static let alertColumns = "fingerprint, type, severity, service, message, fired, resolved"
+
+    @Sendable private static func alertRecord(_ row: Row) -> AlertRecord {
+        AlertRecord(
+            fingerprint: row["fingerprint"], type: row["type"], severity: row["severity"],
+            service: row["service"], message: row["message"], fired: Milliseconds.date(row["fired"]),
+            resolved: (row["resolved"] as Int64?).map(Milliseconds.date))
     }
 
     /// The newest `limit` rows of `table` whose `timeColumn` lies in `since...until` (now when

@@ -1,7 +1,7 @@
 /// Checks of the namespace prefix given to every metric name.
-enum MetricsNamespace {
+public enum MetricsNamespace {
     /// Throws unless `namespace` is empty or matches `[a-zA-Z_][a-zA-Z0-9_]*`.
-    static func validate(_ namespace: String) throws {
+    public static func validate(_ namespace: String) throws {
         guard !namespace.isEmpty else { return }
         var first = true
         for scalar in namespace.unicodeScalars {

@@ -1,0 +1,84 @@
+import DixEngine
+import DixResilience
+import DixServices
+import Foundation
+
+/// The error type a check refused by its open circuit breaker fails with; not retried.
+public let circuitOpenErrorType = "CircuitOpen"
+
+/// A check of one service, named so its circuit breaker is the service's own.
+public struct MonitoredCheck<Check: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    public var service: String
+    public var check: Check
+
+    public init(service: String, check: Check) {
+        self.service = service
+        self.check = check
+    }
+}
+
+/// The circuit breaker name of a service's check: `<service>.<check>`, e.g. `nginx.http`.
+public func monitorBreakerName(service: String, check: String) -> String { "\(service).\(check)" }
+
+/// Runs `operation` through `breaker`; a refusal becomes a non-retryable ``circuitOpenErrorType`` error.
+func throughBreaker<T>(_ breaker: CircuitBreaker, _ operation: () async throws -> T) async throws -> T {
+    do {
+        return try await breaker.call(operation)
+    } catch let refused as CircuitBreakerOpenError {
+        throw ApplicationError(refused.description, type: circuitOpenErrorType, nonRetryable: true)
+    }
+}
+
+/// `monitor.http`: an HTTP check through the service's circuit breaker. A failing check
+/// throws, so the engine retries it under the monitor's policy and the breaker counts it.
+public struct MonitorHTTPCheckActivity: Activity {
+    public static let name = "monitor.http"
+    public let checker: HTTPHealthChecker
+    public let breakers: CircuitBreakerRegistry
+
+    public init(checker: HTTPHealthChecker = HTTPHealthChecker(), breakers: CircuitBreakerRegistry) {
+        self.checker = checker
+        self.breakers = breakers
+    }
+
+    public func run(_ input: MonitoredCheck<HTTPCheck>, context: ActivityContext) async throws -> HTTPCheckResult {
+        try await throughBreaker(breakers.getOrCreate(monitorBreakerName(service: input.service, check: "http"))) {
+            let result = try await checker.check(input.check)
+            try result.requireHealthy()
+            return result
+        }
+    }
+}
+
+/// `monitor.node-sync`: a node sync check through the service's circuit breaker. An unreachable
+/// or malformed RPC endpoint throws and is retried; a node that answers but is behind, stalled
+/// or short of peers is a result, since its figures are what the monitor records.
+public struct MonitorNodeSyncActivity: Activity {
+    public static let name = "monitor.node-sync"
+    public let checker: NodeSyncChecker
+    public let breakers: CircuitBreakerRegistry
+
+    public init(checker: NodeSyncChecker = NodeSyncChecker(), breakers: CircuitBreakerRegistry) {
+        self.checker = checker
+        self.breakers = breakers
+    }
+
+    public func run(_ input: MonitoredCheck<NodeSyncCheck>, context: ActivityContext) async throws -> NodeSyncResult {
+        try await throughBreaker(breakers.getOrCreate(monitorBreakerName(service: input.service, check: "node_sync"))) {
+            try await checker.check(input.check)
+        }
+    }
+}
+
+/// `monitor.record`: writes one round of checks to health history, then metrics, then alert
+/// rules, and returns the alert transitions it caused (`fired service_down critical`).
+public struct RecordHealthActivity: Activity {
+    public static let name = "monitor.record"
+    public let recorder: HealthRecorder
+
+    public init(recorder: HealthRecorder) { self.recorder = recorder }
+
+    public func run(_ input: HealthReport, context: ActivityContext) async throws -> [String] {
+        await recorder.record(input)
+    }
+}
