@@ -128,6 +128,8 @@ let package = Package(
             dependencies: [
                 "DixObservability",
                 "DixResilience",
+                // Built for the test where a real Prometheus scrapes a running dixmgr.
+                "dixmgr",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,6 +141,14 @@ let package = Package(
         .testTarget(
             name: "DixHostTests",
             dependencies: ["DixHost", "DixServices"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DixWorkflowsTests",
+            dependencies: [
+                "DixWorkflows", "DixEngine", "DixServices", "DixObservability", "DixResilience",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
