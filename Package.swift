@@ -140,7 +140,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DixHostTests",
-            dependencies: ["DixHost", "DixServices"],
+            dependencies: ["DixHost", "DixServices", "DixObservability", "DixWorkflows", "DixEngine", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "DixWorkflowsTests",

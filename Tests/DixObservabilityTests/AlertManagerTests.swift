@@ -37,6 +37,46 @@ struct AlertManagerTests {
                            consecutiveFailures: 5, error: "refused")
     }
 
+    @Test func alertsLeftFiringByAPreviousProcessGoOnWithoutANewNotificationThenResolve() async throws {
+        let history = try HealthHistory.inMemory()
+        let rules = DefaultAlertRules.make().filter { $0.name == "service_down" }
+        let before = try AlertManager(rules: rules, dispatcher: AlertDispatcher(channels: []), history: history)
+        await before.observe(Self.down(0))
+        await before.observe(Self.down(0, service: "erigon"))
+        try await history.flush()
+        let left = try await history.unresolvedAlerts()
+        #expect(left.map(\.service) == ["geth", "erigon"])
+
+        // The next process takes them over.
+        let channel = RecordingChannel()
+        let dispatcher = AlertDispatcher(channels: [channel], configuration: .quick())
+        let after = try AlertManager(rules: rules, dispatcher: dispatcher, history: history)
+        await after.resume(left)
+        #expect(await after.activeAlerts.isEmpty, "resumed alerts settle at their service's next observation")
+        try await withDispatcher(dispatcher) {
+            var delivered = channel.delivered.makeAsyncIterator()
+            // geth is still down: the same alert goes on, no new notification, no new record.
+            #expect(await after.observe(Self.down(60)).isEmpty)
+            #expect(await after.activeAlerts.map(\.fingerprint) == [left[0].fingerprint])
+            // erigon recovered while no process watched: resolved at its first observation.
+            let recovered = await after.observe(
+                ServiceObservation(service: "erigon", time: Self.origin.addingTimeInterval(70), healthy: true))
+            #expect(recovered.map(\.alert.service) == ["erigon"])
+            let first = await delivered.next()
+            #expect(first?.status == .resolved && first?.alert.service == "erigon")
+            // geth recovers: resolved with its original start.
+            await after.observe(ServiceObservation(service: "geth", time: Self.origin.addingTimeInterval(120), healthy: true))
+            let second = await delivered.next()
+            #expect(second?.status == .resolved && second?.alert.service == "geth")
+            #expect(second?.alert.startsAt == Self.origin)
+        }
+        try await history.flush()
+        #expect(try await history.unresolvedAlerts().isEmpty)
+        let records = try await history.alerts(since: .distantPast, until: .distantFuture)
+        #expect(records.count == 2, "no alert was recorded twice")
+        #expect(records.first { $0.service == "geth" }?.resolved == Self.origin.addingTimeInterval(120))
+    }
+
     @Test func firingIsNotifiedOnceThenRepeatedAfterTheIntervalAndResolved() async throws {
         let channel = RecordingChannel()
         let dispatcher = AlertDispatcher(channels: [channel], configuration: .quick())

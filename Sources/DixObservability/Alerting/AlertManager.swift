@@ -66,7 +66,10 @@ public actor AlertManager {
         var transitions: [AlertTransition] = []
         for transition in engine.evaluate(observation) {
             if case .fired(let alert) = transition, resumed.removeValue(forKey: alert.fingerprint) != nil {
-                continue  // Still firing since before the restart: already notified and recorded.
+                // Still firing since before the restart: already notified and recorded. Its repeat
+                // interval starts now, as nothing says when it was last notified.
+                lastNotified[alert.fingerprint] = observation.time
+                continue
             }
             handle(transition, at: observation.time)
             transitions.append(transition)
@@ -93,19 +96,16 @@ public actor AlertManager {
     /// alert goes on, without a second notification) or resolves it. Alerts no rule raises stay as
     /// they are.
     public func resume(_ records: [AlertRecord]) {
-        let now = Date()
         for record in records where record.resolved == nil {
             guard engine.resume(type: AlertType(rawValue: record.type), service: record.service, since: record.fired)
             else { continue }
             resumed[record.fingerprint] = record
-            lastNotified[record.fingerprint] = now
             gauge(MetricCatalog.alertsActive.name, [("type", record.type), ("severity", record.severity), ("service", record.service)])
                 .record(1)
         }
     }
 
     private func resolveResumed(_ alert: Alert, fingerprint: String, at time: Date) {
-        lastNotified[fingerprint] = nil
         history?.recordAlertResolved(fingerprint: fingerprint, at: time)
         gauge(MetricCatalog.alertsActive.name, [("type", alert.type.rawValue), ("severity", alert.severity.rawValue), ("service", alert.service)])
             .record(0)
