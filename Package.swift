@@ -127,6 +127,7 @@ let package = Package(
             name: "DixObservabilityTests",
             dependencies: [
                 "DixObservability",
+                "DixEngine",
                 "DixResilience",
                 // Built for the test where a real Prometheus scrapes a running dixmgr.
                 "dixmgr",

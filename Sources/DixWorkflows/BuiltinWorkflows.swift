@@ -21,13 +21,15 @@ public enum BuiltinWorkflows {
         consecutiveFailureThreshold: 5, openDuration: .seconds(30), halfOpenPermittedCalls: 1)
 
     /// Registers the activities of ``ServiceMonitorWorkflow`` that are its own (checks through
-    /// `breakers`, recording through `recorder`); it also uses the service and check activities
-    /// of DixServices.
+    /// `breakers`, restarts through `manager`, recording through `recorder`); it also uses the
+    /// `services.status` and `checks.resources` activities of DixServices.
     public static func registerMonitorActivities(
-        in registry: inout WorkflowRegistry, recorder: HealthRecorder, breakers: CircuitBreakerRegistry
+        in registry: inout WorkflowRegistry, manager: any ServiceManager, recorder: HealthRecorder,
+        breakers: CircuitBreakerRegistry
     ) {
         registry.register(MonitorHTTPCheckActivity(breakers: breakers))
         registry.register(MonitorNodeSyncActivity(breakers: breakers))
+        registry.register(MonitorRestartActivity(manager: manager, breakers: breakers))
         registry.register(RecordHealthActivity(recorder: recorder))
     }
 }

@@ -14,13 +14,14 @@ struct HistoryCommand: AsyncParsableCommand {
     struct Location: ParsableArguments {
         @OptionGroup var database: DatabaseOptions
 
-        @Option(name: .customLong("health-history-db"), help: "Health history database (default: beside the state database).")
+        @Option(
+            name: .customLong("health-history-db"),
+            help: "Health history database (default: [health_history] path of --conf, else beside the state database).")
         var healthHistoryDB: String?
 
         func runner() throws -> HistoryCommandRunner {
-            let path = try healthHistoryDB
-                ?? Daemon.healthHistoryPath(forStateAt: ControlDatabase.path(db: database.db, conf: database.conf))
-            return try HistoryCommandRunner(databasePath: path)
+            try HistoryCommandRunner(
+                databasePath: healthHistoryDB ?? ControlDatabase.healthHistoryPath(db: database.db, conf: database.conf))
         }
     }
 

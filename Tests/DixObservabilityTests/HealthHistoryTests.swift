@@ -1,3 +1,4 @@
+import DixEngine
 import DixObservability
 import Foundation
 import GRDB
@@ -137,6 +138,18 @@ struct HealthHistoryTests {
         let result = try await history.purge(olderThan: Self.at(minutes: 1_000))
         #expect(result.healthEvents == 5_000)
         #expect(result.pagesVacuumed > 100)
+    }
+
+    @Test func theHistoryCanShareTheEnginesDatabaseFile() async throws {
+        let path = try TemporaryDirectory.make().appendingPathComponent("state.db").path
+        _ = try WorkflowClient(databasePath: path, registry: WorkflowRegistry())
+        let history = try HealthHistory(path: path)
+        history.record(HealthEvent(service: "node", type: "http", healthy: true, time: Self.at(minutes: 1)))
+        try await history.flush()
+        // The history's migration is not taken for a newer engine's.
+        let client = try WorkflowClient(databasePath: path, registry: WorkflowRegistry())
+        #expect(try await client.list().isEmpty)
+        #expect(try await HealthHistory(path: path).events(of: "node", since: Self.origin, until: Self.at(minutes: 2)).count == 1)
     }
 
     @Test func historySurvivesReopeningAndAnOpenIncidentContinues() async throws {

@@ -19,11 +19,15 @@ import Testing
     @Test(.enabled(if: python != nil, "python3 not found: install the Debian package python3 (make test does)"))
     func aDownServiceIsRestartedAndEveryRoundIsRecordedInHistoryMetricsAndAlerts() async throws {
         let port = try FreeLocalPort.find()
-        let fixture = try MonitorFixture(directServices: [
-            DirectServiceDefinition(
-                name: "web", executable: try #require(Self.python),
-                arguments: ["-m", "http.server", "\(port)", "--bind", "127.0.0.1"]),
-        ])
+        // The first failed check opens the breaker for 10 minutes: only the monitor's restart,
+        // which closes it, lets the next round see the service healthy.
+        let fixture = try MonitorFixture(
+            directServices: [
+                DirectServiceDefinition(
+                    name: "web", executable: try #require(Self.python),
+                    arguments: ["-m", "http.server", "\(port)", "--bind", "127.0.0.1"]),
+            ],
+            breakers: CircuitBreaker.Configuration(consecutiveFailureThreshold: 1, openDuration: .seconds(600)))
         defer { fixture.tearDown() }
         let spec = ServiceMonitorSpec(
             service: "web", intervalSeconds: 0.2, http: HTTPCheck(url: "http://127.0.0.1:\(port)/", timeout: .seconds(2)),
@@ -136,10 +140,9 @@ final class MonitorFixture: @unchecked Sendable {
         let alerts = try AlertManager(dispatcher: dispatcher, history: history, metricsFactory: metrics)
         var registry = BuiltinWorkflows.registry
         registry.register(ServiceStatusActivity(manager: manager))
-        registry.register(RestartServiceActivity(manager: manager))
         registry.register(ResourceSampleActivity())
         BuiltinWorkflows.registerMonitorActivities(
-            in: &registry, recorder: HealthRecorder(history: history, metrics: ServiceMetrics(factory: metrics), alerts: alerts),
+            in: &registry, manager: manager, recorder: HealthRecorder(history: history, metrics: ServiceMetrics(factory: metrics), alerts: alerts),
             breakers: breakers)
         let path = directory.appendingPathComponent("state.db").path
         worker = try Worker(databasePath: path, registry: registry, logger: logger)

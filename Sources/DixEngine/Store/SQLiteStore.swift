@@ -38,9 +38,9 @@ package final class SQLiteStore: WorkflowStore {
             }
             try Self.migrate(pool)
             try pool.read { db in
-                let applied = try Self.migrator.appliedIdentifiers(db)
+                let applied = try Self.migrator.appliedIdentifiers(db).filter(Self.isEngineMigration)
                 let known = Set(Self.migrator.migrations)
-                if let unknown = applied.first(where: { !known.contains($0) }) {
+                if let unknown = applied.sorted().first(where: { !known.contains($0) }) {
                     throw EngineError(
                         .storage,
                         "\(path) was written by a newer dixmgr (schema migration '\(unknown)' is unknown to this version); upgrade dixmgr or use another --db")
@@ -67,6 +67,13 @@ package final class SQLiteStore: WorkflowStore {
     }
 
     static let openStatuses = "('pending','running')"
+
+    /// Whether a migration identifier is the engine's (`v1-runs-events-timers-signals`): other
+    /// components that keep tables in the same file, like the health history, name theirs
+    /// otherwise, so their migrations are not taken for a newer engine's.
+    static func isEngineMigration(_ identifier: String) -> Bool {
+        identifier.first == "v" && identifier.dropFirst().first?.isNumber == true
+    }
 
     /// Applies pending migrations (see ``DatabaseMigrator/migrateSharedFile(_:)``).
     static func migrate(_ pool: DatabasePool) throws {

@@ -10,6 +10,13 @@ public enum ControlDatabase {
         return DixmgrConfig.defaults.statePath
     }
 
+    /// Where dixctl finds the health history: the `[health_history] path` of `--conf`, else
+    /// beside the state database.
+    public static func healthHistoryPath(db: String?, conf: String?) throws -> String {
+        if let conf, let path = try DixmgrConfig.load(path: conf).healthHistoryPath { return path }
+        return Daemon.healthHistoryPath(forStateAt: try path(db: db, conf: conf))
+    }
+
     /// A client on that database with the built-in workflow types.
     public static func client(db: String?, conf: String?, create: Bool) throws -> WorkflowClient {
         try WorkflowClient(databasePath: path(db: db, conf: conf), registry: BuiltinWorkflows.registry, createIfMissing: create)

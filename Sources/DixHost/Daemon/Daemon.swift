@@ -66,7 +66,7 @@ public enum Daemon {
             metadata: ["backend": "\(config.services.processManager)", "mode": "\(config.services.mode)"])
         var registry = registry(serviceManager: manager)
         BuiltinWorkflows.registerMonitorActivities(
-            in: &registry, recorder: HealthRecorder(observability),
+            in: &registry, manager: manager, recorder: HealthRecorder(observability),
             breakers: CircuitBreakerRegistry(
                 defaultConfiguration: BuiltinWorkflows.checkBreakerConfiguration, metricsFactory: observability.metricsFactory))
         let worker = try Worker(

@@ -70,6 +70,31 @@ public struct MonitorNodeSyncActivity: Activity {
     }
 }
 
+/// `monitor.restart`: restarts the service, then closes the circuit breakers of its checks: the
+/// new process owes nothing to the old one's failures, and is checked at the next round.
+public struct MonitorRestartActivity: Activity {
+    public static let name = "monitor.restart"
+    public let manager: any ServiceManager
+    public let breakers: CircuitBreakerRegistry
+
+    public init(manager: any ServiceManager, breakers: CircuitBreakerRegistry) {
+        self.manager = manager
+        self.breakers = breakers
+    }
+
+    public func run(_ input: ServiceRequest, context: ActivityContext) async throws -> ServiceActionResult {
+        let result = try await manager.restart(input.service)
+        if result.performed {
+            let known = Set(breakers.names)
+            for check in ["http", "node_sync"] {
+                let name = monitorBreakerName(service: input.service, check: check)
+                if known.contains(name) { breakers.getOrCreate(name).reset() }
+            }
+        }
+        return result
+    }
+}
+
 /// `monitor.record`: writes one round of checks to health history, then metrics, then alert
 /// rules, and returns the alert transitions it caused (`fired service_down critical`).
 public struct RecordHealthActivity: Activity {

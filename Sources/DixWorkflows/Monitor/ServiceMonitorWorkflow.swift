@@ -147,7 +147,7 @@ public struct ServiceMonitorWorkflow: Workflow {
         let reason = "\(state.consecutiveFailures) failed checks in a row"
         do {
             let result = try await context.execute(
-                RestartServiceActivity.self, ServiceRequest(service: spec.service), options: Self.localOptions)
+                MonitorRestartActivity.self, ServiceRequest(service: spec.service), options: Self.localOptions)
             guard result.performed else {
                 context.logger.notice("would restart \(spec.service): \(result.message)")
                 return
