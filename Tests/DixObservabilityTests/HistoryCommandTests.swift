@@ -68,6 +68,8 @@ struct HistoryCommandTests {
         let json = try await runner.uptime(service: "geth", since: "1h", json: true)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(report["uptimePercent"] as? Double == 50)
+        let never = try await runner.uptime(service: "gteh", since: "1h")
+        #expect(never.hasPrefix("gteh: uptime unknown: no health events of gteh (services with history: "))
         let downtime = try await runner.downtime(service: "geth", since: "1h")
         #expect(downtime.contains("incidents:              1"))
         #expect(downtime.contains("mean time to recovery:  30m 0s"))

@@ -17,7 +17,8 @@ import Testing
         #expect(uptime.status == 0, "\(uptime.error)")
         let object = try JSONSerialization.jsonObject(with: Data(uptime.output.utf8)) as? [String: Any]
         #expect(object?["service"] as? String == "node")
-        #expect(object?["uptimePercent"] != nil)
+        #expect(object?["uptimePercent"] == nil, "no uptime for a service never checked")
+        #expect(object?["note"] as? String == "no health events of node")
 
         let events = try await dixctl(["history", "events", "node"], database: scratch.database)
         #expect(events.status == 0 && events.output.contains("no health events of node"))

@@ -59,15 +59,27 @@ public struct HistoryCommandRunner: Sendable {
     {
         let range = try self.range(since: since, until: until)
         let statistics = try await history.downtimeStatistics(of: service, since: range.since, until: range.until)
+        // A service never checked (or a misspelled name) has no uptime to report, not 100 %.
+        let unknown = statistics.incidents == 0 ? try await neverRecorded(service, until: range.until) : nil
         if json {
             return try HistoryFormatting.json(UptimeReport(
-                service: service, since: range.since, until: range.until, uptimePercent: statistics.uptimePercent,
-                downtimeSeconds: statistics.totalSeconds, incidents: statistics.incidents))
+                service: service, since: range.since, until: range.until,
+                uptimePercent: unknown == nil ? statistics.uptimePercent : nil, downtimeSeconds: statistics.totalSeconds,
+                incidents: statistics.incidents, note: unknown))
         }
+        if let unknown { return "\(service): uptime unknown: \(unknown)" }
         return String(
             format: "%@: %.3f%% up since %@ (%d incident%@, %@ down)", service, statistics.uptimePercent,
             HistoryFormatting.time(range.since), statistics.incidents, statistics.incidents == 1 ? "" : "s",
             HistoryFormatting.duration(statistics.totalSeconds))
+    }
+
+    /// Why `service` has no uptime, when the history has no event of it at all.
+    private func neverRecorded(_ service: String, until: Date) async throws -> String? {
+        guard try await history.events(of: service, since: .distantPast, until: until, limit: 1).isEmpty else { return nil }
+        let known = try await history.services()
+        return "no health events of \(service)"
+            + (known.isEmpty ? "" : " (services with history: \(known.joined(separator: ", ")))")
     }
 
     /// `dixctl history downtime <service> [--since 7d] [--json]`
@@ -166,9 +178,11 @@ extension HistoryCommandRunner {
         var service: String
         var since: Date
         var until: Date
-        var uptimePercent: Double
+        /// Nil when the service has no health events at all.
+        var uptimePercent: Double?
         var downtimeSeconds: Double
         var incidents: Int
+        var note: String?
     }
 
     struct DowntimeReport: Encodable {

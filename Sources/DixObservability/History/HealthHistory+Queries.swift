@@ -113,6 +113,13 @@ extension HealthHistory {
             until: until, limit: limit, decode: Self.alertRecord)
     }
 
+    /// The services with health events, sorted.
+    public func services() async throws -> [String] {
+        try await database.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT service FROM health_events ORDER BY service")
+        }
+    }
+
     /// Alerts recorded as firing and not resolved, oldest first: after a restart, those the
     /// previous process left firing.
     public func unresolvedAlerts() async throws -> [AlertRecord] {
