@@ -5,10 +5,17 @@ import Logging
 
 /// End-to-end engine benchmarks: prints a table and writes bench/results/latest.json.
 ///
-/// `DIXBENCH_SCALE=0.1` runs every workload at a tenth of its size (a quick look).
+/// `DIXBENCH_SCALE=0.1` runs every workload at a tenth of its size (a quick look);
+/// `DIXBENCH_ONLY=2,5` runs only those workloads (the SQLite reference always runs), and
+/// `DIXBENCH_SYNC=FULL` only that synchronous mode (`DIXBENCH_REFERENCE=0` skips the SQLite
+/// reference, and `DIXBENCH_REPLAYS=50` replays 50 times instead of 5, for profiling).
 @main
 struct DixBench {
     static let scale = Double(ProcessInfo.processInfo.environment["DIXBENCH_SCALE"] ?? "1") ?? 1
+    static let only = Set((ProcessInfo.processInfo.environment["DIXBENCH_ONLY"] ?? "").split(separator: ",").compactMap { Int($0) })
+    static let modes = (ProcessInfo.processInfo.environment["DIXBENCH_SYNC"]).map { [$0.uppercased()] } ?? ["FULL", "NORMAL"]
+
+    static func selected(_ workload: Int) -> Bool { only.isEmpty || only.contains(workload) }
 
     static func scaled(_ count: Int) -> Int { max(10, Int(Double(count) * scale)) }
 
@@ -19,18 +26,20 @@ struct DixBench {
             return
         }
         var results: [Measurement] = []
-        for synchronous in ["FULL", "NORMAL"] {
+        for synchronous in modes {
             let durable = synchronous == "FULL"
-            results += try rawSQLite(durable: durable)
-            results.append(try await oneAtATime(durable: durable, count: scaled(500)))
-            results.append(try await concurrent(durable: durable, total: scaled(10_000), inFlight: 200))
-            results.append(try await sequential(durable: durable, steps: scaled(1_000)))
-            results.append(try await queued(durable: durable, count: scaled(10_000)))
+            if ProcessInfo.processInfo.environment["DIXBENCH_REFERENCE"] != "0" { results += try rawSQLite(durable: durable) }
+            if selected(1) {
+                results.append(try await oneAtATime(durable: durable, count: scaled(500)))
+                results.append(try await concurrent(durable: durable, total: scaled(10_000), inFlight: 200))
+            }
+            if selected(2) { results.append(try await sequential(durable: durable, steps: scaled(1_000))) }
+            if selected(3) { results.append(try await queued(durable: durable, count: scaled(10_000))) }
             printTable(results)
             print("")
         }
-        results.append(try await recovery(count: scaled(1_000)))
-        results.append(try await replay(steps: scaled(10_000)))
+        if selected(4) { results.append(try await recovery(count: scaled(1_000))) }
+        if selected(5) { results.append(try await replay(steps: scaled(10_000))) }
         printTable(results)
         try FileManager.default.createDirectory(atPath: "bench/results", withIntermediateDirectories: true)
         let encoder = JSONEncoder()
@@ -251,7 +260,8 @@ struct DixBench {
         }
         let replayer = Replayer(registry: BenchRegistry.registry, logger: logger)
         var durations: [Double] = []
-        for _ in 0..<5 {
+        let repeats = Int(ProcessInfo.processInfo.environment["DIXBENCH_REPLAYS"] ?? "5") ?? 5
+        for _ in 0..<max(1, repeats) {
             durations.append(try await timed {
                 let report = try await replayer.replay(exported: exported)
                 guard case .ok = report.result else { throw EngineError(.storage, "replay failed: \(report.result)") }
