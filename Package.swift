@@ -98,8 +98,10 @@ let package = Package(
             name: "dixbench",
             dependencies: [
                 "DixEngine",
+                "DixObservability",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -6,7 +6,7 @@ import Logging
 /// End-to-end engine benchmarks: prints a table and writes bench/results/latest.json.
 ///
 /// `DIXBENCH_SCALE=0.1` runs every workload at a tenth of its size (a quick look);
-/// `DIXBENCH_ONLY=2,5` runs only those workloads (the SQLite reference always runs), and
+/// `DIXBENCH_ONLY=2,5` runs only those workloads (6 is every observability one) (the SQLite reference always runs), and
 /// `DIXBENCH_SYNC=FULL` only that synchronous mode (`DIXBENCH_REFERENCE=0` skips the SQLite
 /// reference, and `DIXBENCH_REPLAYS=50` replays 50 times instead of 5, for profiling).
 @main
@@ -40,6 +40,7 @@ struct DixBench {
         }
         if selected(4) { results.append(try await recovery(count: scaled(1_000))) }
         if selected(5) { results.append(try await replay(steps: scaled(10_000))) }
+        if selected(6) { results += try await observabilityWorkloads() }
         printTable(results)
         try FileManager.default.createDirectory(atPath: "bench/results", withIntermediateDirectories: true)
         let encoder = JSONEncoder()

@@ -10,6 +10,8 @@ struct Measurement: Codable {
     var throughput: Double
     var p50Milliseconds: Double?
     var p99Milliseconds: Double?
+    /// What else was measured (size on disk, bytes per scrape) and the goal.
+    var detail: String?
 
     init(workload: String, synchronous: String, count: Int, unit: String, seconds: Double, latencies: [Double] = []) {
         self.workload = workload
@@ -48,5 +50,8 @@ func printTable(_ measurements: [Measurement]) {
     let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
     for row in rows {
         print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+    }
+    for measurement in measurements {
+        if let detail = measurement.detail { print("\(measurement.workload): \(detail)") }
     }
 }
