@@ -35,6 +35,26 @@ import Testing
         await restarted.stop()
     }
 
+    @Test func aWorkflowTypeWithItsOwnRetentionIsPurgedOnItsOwnSchedule() async throws {
+        let clock = DixEngine.ManualClock()
+        let configuration = WorkerConfiguration(retention: .seconds(3600))
+        let harness = try EngineHarness(clock: clock, configuration: configuration)
+        _ = try await harness.worker.execute(ShortLivedWorkflow.self, input: 1, id: "short")
+        _ = try await harness.worker.execute(SequenceWorkflow.self, input: 1, id: "long")
+        await harness.stop()
+        // Past the short-lived type's minute, within the worker's hour.
+        clock.advance(by: .seconds(120))
+        let restarted = try EngineHarness(clock: clock, configuration: configuration, directory: harness.directory)
+        var remaining: [String] = []
+        for _ in 0..<200 {
+            remaining = try await restarted.client.list().map(\.workflowID)
+            if remaining == ["long"] { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(remaining == ["long"])
+        await restarted.stop()
+    }
+
     @Test func workflowAndActivityMetricsByTypeAndOutcome() async throws {
         let metrics = TestMetrics()
         let harness = try EngineHarness(configuration: WorkerConfiguration(metricsFactory: metrics))

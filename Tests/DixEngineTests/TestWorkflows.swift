@@ -10,6 +10,7 @@ enum TestWorkflows {
         registry.register(Echo())
         registry.register(Flaky())
         registry.register(SequenceWorkflow.self)
+        registry.register(ShortLivedWorkflow.self)
         registry.register(SleepThenSignal.self)
         registry.register(ParallelWorkflow.self)
         registry.register(JitterChild.self)
@@ -46,6 +47,15 @@ struct Flaky: Activity {
             throw Broken()
         }
         return context.attempt
+    }
+}
+
+/// A sequence whose closed runs are kept only a minute.
+struct ShortLivedWorkflow: Workflow {
+    static let name = "short-lived"
+    static let retention: Duration? = .seconds(60)
+    func run(_ input: Int, context: WorkflowContext) async throws -> [String] {
+        try await SequenceWorkflow().run(input, context: context)
     }
 }
 

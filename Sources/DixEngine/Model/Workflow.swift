@@ -23,8 +23,16 @@ public protocol Workflow: Sendable {
 
     init()
 
+    /// How long closed runs of this type are kept, instead of the worker's retention (nil, the
+    /// default). Long-lived loops that continue as new (monitors) leave many closed runs behind.
+    static var retention: Duration? { get }
+
     /// Runs the workflow. Throwing fails the run (except ``ContinueAsNew`` and cancellation).
     func run(_ input: Input, context: WorkflowContext) async throws -> Output
+}
+
+extension Workflow {
+    public static var retention: Duration? { nil }
 }
 
 /// Thrown by a workflow to close its run and start a new one with the same workflow ID.

@@ -157,20 +157,32 @@ extension SQLiteStore {
         }
     }
 
-    package func purge(closedBefore cutoff: Date) async throws -> Int {
+    package func purge(closedBefore cutoff: Date, only: String? = nil, except: [String] = []) async throws -> Int {
+        var sql = "SELECT run_id FROM runs WHERE closed_at IS NOT NULL AND closed_at < ?"
+        var arguments: StatementArguments = [Self.ms(cutoff) as Int64]
+        if let only {
+            sql += " AND workflow_type = ?"
+            arguments += [only]
+        }
+        if !except.isEmpty {
+            sql += " AND workflow_type NOT IN (\(databaseQuestionMarks(count: except.count)))"
+            arguments += StatementArguments(except)
+        }
+        let query = sql + " LIMIT 500"
+        let queryArguments = arguments
         var total = 0
         while true {
             let removed = try await pool.write { db -> Int in
-                let ids = try String.fetchAll(
-                    db, sql: "SELECT run_id FROM runs WHERE closed_at IS NOT NULL AND closed_at < ? LIMIT 500",
-                    arguments: [Self.ms(cutoff)])
+                let ids = try String.fetchAll(db, sql: query, arguments: queryArguments)
                 for id in ids {
                     try db.cachedStatement(sql: "DELETE FROM events WHERE run_id = ?").execute(arguments: [id])
                     try db.cachedStatement(sql: "DELETE FROM timers WHERE run_id = ?").execute(arguments: [id])
                     try db.cachedStatement(sql: "DELETE FROM runs WHERE run_id = ?").execute(arguments: [id])
                 }
-                try db.execute(
-                    sql: "DELETE FROM signals WHERE consumed_at IS NOT NULL AND consumed_at < ?", arguments: [Self.ms(cutoff)])
+                if only == nil {
+                    try db.execute(
+                        sql: "DELETE FROM signals WHERE consumed_at IS NOT NULL AND consumed_at < ?", arguments: [Self.ms(cutoff)])
+                }
                 return ids.count
             }
             total += removed

@@ -32,7 +32,9 @@ package protocol WorkflowStore: Sendable {
     /// What changed for the runs of `owner` since the given marks (signals, cancels, closes).
     func changes(owner: String, since: ChangeMarks) async throws -> (StoreChanges, ChangeMarks)
     /// Deletes runs closed before `cutoff` with their histories; returns how many.
-    func purge(closedBefore cutoff: Date) async throws -> Int
+    /// Deletes runs closed before `cutoff` with their histories: of workflow type `only`, or of
+    /// every type but those in `except`.
+    func purge(closedBefore cutoff: Date, only: String?, except: [String]) async throws -> Int
 }
 
 /// Positions in the store's change streams a worker has seen.

@@ -315,8 +315,15 @@ public final class Worker: Service, Sendable {
     private func purgeLoop() async {
         repeat {
             do {
-                let cutoff = clock.now().addingTimeInterval(-configuration.retention.seconds)
-                let purged = try await store.purge(closedBefore: cutoff)
+                let now = clock.now()
+                let retentions = registry.retentions
+                var purged = try await store.purge(
+                    closedBefore: now.addingTimeInterval(-configuration.retention.seconds), only: nil,
+                    except: retentions.keys.sorted())
+                for (type, retention) in retentions.sorted(by: { $0.key < $1.key }) {
+                    purged += try await store.purge(
+                        closedBefore: now.addingTimeInterval(-retention.seconds), only: type, except: [])
+                }
                 if purged > 0 { logger.info("purged closed runs", metadata: ["runs": "\(purged)"]) }
             } catch {
                 logger.error("could not purge closed runs", metadata: ["error": "\(error)"])

@@ -10,6 +10,7 @@ import Foundation
 public struct WorkflowRegistry: Sendable {
     struct WorkflowEntry: Sendable {
         let name: String
+        let retention: Duration?
         let validate: @Sendable (Data) throws -> Void
         let run: @Sendable (Data, WorkflowContext) async throws -> Data
     }
@@ -28,7 +29,7 @@ public struct WorkflowRegistry: Sendable {
     /// Registers a workflow type under its ``Workflow/name``.
     public mutating func register<W: Workflow>(_ type: W.Type) {
         workflows[W.name] = WorkflowEntry(
-            name: W.name,
+            name: W.name, retention: W.retention,
             validate: { data in _ = try PayloadCodec.decode(W.Input.self, from: data) },
             run: { data, context in
                 let input = try PayloadCodec.decode(W.Input.self, from: data)
@@ -49,6 +50,9 @@ public struct WorkflowRegistry: Sendable {
 
     /// The registered workflow type names, sorted.
     public var workflowTypes: [String] { workflows.keys.sorted() }
+
+    /// The workflow types that keep their closed runs for a time of their own.
+    var retentions: [String: Duration] { workflows.compactMapValues(\.retention) }
 
     /// The registered activity names, sorted.
     public var activityNames: [String] { activities.keys.sorted() }

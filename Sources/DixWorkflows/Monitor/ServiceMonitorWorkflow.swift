@@ -18,6 +18,10 @@ import Foundation
 /// ```
 public struct ServiceMonitorWorkflow: Workflow {
     public static let name = "monitor.service"
+    /// A monitor leaves a closed run every `roundsPerRun` rounds; its rounds are in health
+    /// history, so the runs are kept a day rather than the worker's 30.
+    public static let retention: Duration? = .seconds(86_400)
+
     /// The signal that replaces the spec of a running monitor.
     public static let reconfigureSignal = "reconfigure"
 
