@@ -62,6 +62,12 @@ final class WorkflowExecutor: TaskExecutor {
         }
     }
 
+    /// Whether a job of this executor is running and none other is queued: called from
+    /// workflow code, it means that code would leave the executor idle if it suspended.
+    var isRunningAlone: Bool {
+        state.withLock { $0.draining && $0.jobs.isEmpty }
+    }
+
     /// Returns once no workflow job is queued or running.
     func waitUntilIdle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -3,6 +3,14 @@ import GRDB
 
 extension SQLiteStore {
     package func commit(_ writes: [RunWrite], now: Date) -> [Result<WriteReceipt, Error>] {
+        if writes.count == 1 {
+            // Alone in its transaction, a write needs no savepoint: if it fails, nothing commits.
+            do {
+                return [.success(try pool.write { db in try Self.apply(writes[0], db, now: now) })]
+            } catch {
+                return [.failure(error)]
+            }
+        }
         do {
             return try pool.write { db in
                 writes.map { write in
@@ -39,16 +47,25 @@ extension SQLiteStore {
             completion = try perform(action, runID: write.runID, db, now: now, events: &events)
         }
 
-        guard let count = try Int.fetchOne(
+        // The fence and the event count in one statement. It sets no column an index covers
+        // (`status` is in the partial indexes' conditions), so SQLite rewrites only the row's
+        // page, not three index pages as well; a pending run is marked running separately.
+        guard let fenced = try Row.fetchOne(
             db.cachedStatement(sql: """
-                UPDATE runs SET event_count = event_count + ?, updated_at = ?, started_at = COALESCE(started_at, ?),
-                       status = CASE status WHEN 'pending' THEN 'running' ELSE status END
+                UPDATE runs SET event_count = event_count + ?, updated_at = ?
                 WHERE run_id = ? AND lease_token = ? AND status IN \(Self.openStatuses)
-                RETURNING event_count
+                RETURNING event_count, status = 'pending' OR started_at IS NULL
                 """),
-            arguments: [events.count, Self.ms(now), Self.ms(now), write.runID, write.leaseToken])
+            arguments: [events.count, Self.ms(now), write.runID, write.leaseToken])
         else {
             throw EngineError(.leaseLost, "run \(write.runID) is no longer owned by this worker (lease taken over, or run closed)")
+        }
+        let count: Int = fenced[0]
+        if fenced[1] as Bool {
+            try db.cachedStatement(sql: """
+                UPDATE runs SET started_at = COALESCE(started_at, ?), status = CASE status WHEN 'pending' THEN 'running' ELSE status END
+                WHERE run_id = ?
+                """).execute(arguments: [Self.ms(now), write.runID])
         }
 
         var index = count - events.count

@@ -8,18 +8,38 @@ extension SQLiteStore {
     static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
     static func date(_ ms: Int64?) -> Date? { ms.map { date($0) } }
 
-    static func json<T: Encodable>(_ value: T?) -> String? {
-        guard let value else { return nil }
+    // Shared: encoding and decoding with them is thread-safe, and making one per value cost
+    // as much as the insert it served.
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .millisecondsSince1970
         encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+
+    static func json<T: Encodable>(_ value: T?) -> String? {
+        guard let value else { return nil }
+        return encodedJSON(value)
+    }
+
+    /// An event's detail: written directly when it can be (see ``EventDetail/storeJSON``).
+    static func json(_ detail: EventDetail?) -> String? {
+        guard let detail else { return nil }
+        return detail.storeJSON ?? encodedJSON(detail)
+    }
+
+    private static func encodedJSON<T: Encodable>(_ value: T) -> String? {
+        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
         guard let text else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
         return try? decoder.decode(type, from: Data(text.utf8))
     }
 

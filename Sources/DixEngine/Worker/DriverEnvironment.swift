@@ -11,6 +11,8 @@ struct DriverEnvironment: Sendable {
     var limits: [String: ConcurrencyLimit]
     var clock: any EngineClock
     var metrics: any MetricsFactory
+    /// Arms the `activityStarted` markers of activity attempts.
+    var startedMarkers: FixedDelayTimer
     var leaseDuration: Duration
     var historyWarningEvents: Int
     var historyLimitEvents: Int

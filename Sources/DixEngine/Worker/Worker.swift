@@ -20,6 +20,7 @@ public final class Worker: Service, Sendable {
     let logger: Logger
     let committer: GroupCommitter
     let notifier: ChangeNotifier
+    let startedMarkers = FixedDelayTimer(delay: ActivityRunner.startedMarkerDelay)
     private let limits: [String: ConcurrencyLimit]
     private let wake = Mailbox<Wake>()
     private let state = Mutex(State())
@@ -239,7 +240,7 @@ public final class Worker: Service, Sendable {
     private var environment: DriverEnvironment {
         DriverEnvironment(
             workerID: configuration.workerID, committer: committer, store: store, registry: registry, limits: limits,
-            clock: clock, metrics: configuration.metricsFactory ?? MetricsSystem.factory,
+            clock: clock, metrics: configuration.metricsFactory ?? MetricsSystem.factory, startedMarkers: startedMarkers,
             leaseDuration: configuration.leaseDuration,
             historyWarningEvents: configuration.historyWarningEvents,
             historyLimitEvents: configuration.historyLimitEvents,
