@@ -57,9 +57,12 @@ package final class GroupCommitter: Sendable {
                     state.flushing = false
                     return []
                 }
-                let count = min(state.queue.count, maximumBatch)
-                let batch = Array(state.queue.prefix(count))
-                state.queue.removeFirst(count)
+                if state.queue.count <= maximumBatch {
+                    defer { state.queue = [] }
+                    return state.queue
+                }
+                let batch = Array(state.queue.prefix(maximumBatch))
+                state.queue.removeFirst(maximumBatch)
                 return batch
             }
             if batch.isEmpty { return }

@@ -3,13 +3,14 @@ import GRDB
 
 extension SQLiteStore {
     package func commit(_ writes: [RunWrite], now: Date) -> [Result<WriteReceipt, Error>] {
-        if writes.count == 1 {
-            // Alone in its transaction, a write needs no savepoint: if it fails, nothing commits.
-            do {
-                return [.success(try pool.write { db in try Self.apply(writes[0], db, now: now) })]
-            } catch {
-                return [.failure(error)]
-            }
+        // Nearly always every write applies: then one transaction without a savepoint per
+        // write (two statements SQLite parses each time) does. If one fails, the transaction
+        // rolls back and the batch is applied again, each write in its own savepoint, so
+        // that each still succeeds or fails alone.
+        do {
+            return try pool.write { db in try writes.map { .success(try Self.apply($0, db, now: now)) } }
+        } catch {
+            if writes.count == 1 { return [.failure(error)] }
         }
         do {
             return try pool.write { db in
@@ -50,18 +51,20 @@ extension SQLiteStore {
         // The fence and the event count in one statement. It sets no column an index covers
         // (`status` is in the partial indexes' conditions), so SQLite rewrites only the row's
         // page, not three index pages as well; a pending run is marked running separately.
-        guard let fenced = try Row.fetchOne(
+        // One integer back, not a row (cheaper to read): the event count, negated when the
+        // run still has to be marked running (counts start at 1, so the sign is free).
+        guard let fenced = try Int.fetchOne(
             db.cachedStatement(sql: """
                 UPDATE runs SET event_count = event_count + ?, updated_at = ?
                 WHERE run_id = ? AND lease_token = ? AND status IN \(Self.openStatuses)
-                RETURNING event_count, status = 'pending' OR started_at IS NULL
+                RETURNING CASE WHEN status = 'pending' OR started_at IS NULL THEN -event_count ELSE event_count END
                 """),
             arguments: [events.count, Self.ms(now), write.runID, write.leaseToken])
         else {
             throw EngineError(.leaseLost, "run \(write.runID) is no longer owned by this worker (lease taken over, or run closed)")
         }
-        let count: Int = fenced[0]
-        if fenced[1] as Bool {
+        let count = abs(fenced)
+        if fenced < 0 {
             try db.cachedStatement(sql: """
                 UPDATE runs SET started_at = COALESCE(started_at, ?), status = CASE status WHEN 'pending' THEN 'running' ELSE status END
                 WHERE run_id = ?
@@ -86,10 +89,11 @@ extension SQLiteStore {
             try db.cachedStatement(sql: "UPDATE runs SET cancel_delivered = 1 WHERE run_id = ?")
                 .execute(arguments: [write.runID])
         }
+        var closedRun: RunRecord?
         if let close = write.close {
-            try closeRun(write.runID, close, db, now: now)
+            closedRun = try closeRun(write.runID, close, db, now: now)
         }
-        return WriteReceipt(eventCount: count, completion: completion)
+        return WriteReceipt(eventCount: count, completion: completion, closedRun: closedRun)
     }
 
     /// Decides an action inside the transaction and appends the events it records.
@@ -182,18 +186,25 @@ extension SQLiteStore {
         }
     }
 
-    static func closeRun(_ runID: String, _ close: RunWrite.Close, _ db: Database, now: Date) throws {
-        try db.cachedStatement(sql: """
-            UPDATE runs SET status = ?, result = ?, error = ?, closed_at = ?, updated_at = ?, lease_expires_at = NULL,
-                   next_run_id = ?
-            WHERE run_id = ?
-            """).execute(arguments: [
+    /// Closes the run and returns its record as closed.
+    @discardableResult
+    static func closeRun(_ runID: String, _ close: RunWrite.Close, _ db: Database, now: Date) throws -> RunRecord? {
+        let closed = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                UPDATE runs SET status = ?, result = ?, error = ?, closed_at = ?, updated_at = ?, lease_expires_at = NULL,
+                       next_run_id = ?
+                WHERE run_id = ?
+                RETURNING *
+                """),
+            arguments: [
                 close.status.rawValue, close.result, Self.json(close.error), Self.ms(now), Self.ms(now), close.successor?.runID, runID,
-            ])
+            ]
+        ).map(Self.runRecord)
         try db.cachedStatement(sql: "DELETE FROM timers WHERE run_id = ?").execute(arguments: [runID])
         try applyParentClosePolicies(parentRunID: runID, db, now: now)
         if let successor = close.successor {
             try insertRun(successor, db, now: now)
         }
+        return closed
     }
 }

@@ -198,7 +198,7 @@ public struct NewRun: Sendable {
     public var previousRunID: String?
 
     public init(
-        runID: String = UUID().uuidString.lowercased(), workflowID: String, workflowType: String, input: Data,
+        runID: String = RunIdentifier.make(), workflowID: String, workflowType: String, input: Data,
         owner: String? = nil, leaseExpiresAt: Date? = nil, parentRunID: String? = nil, parentStep: Int? = nil,
         parentClosePolicy: ParentClosePolicy? = nil, previousRunID: String? = nil
     ) {

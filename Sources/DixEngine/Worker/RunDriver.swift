@@ -491,8 +491,9 @@ final class RunDriver: Sendable {
             write.events = [HistoryEvent(kind: .workflowFailed, error: info, time: now)]
         }
         write.close = close
+        let closedRun: RunRecord?
         do {
-            _ = try await environment.committer.commit(write)
+            closedRun = try await environment.committer.commit(write).closedRun
         } catch {
             logger.warning("could not close the run", metadata: ["reason": "\(error)"])
             return .abandoned("\(error)")
@@ -509,7 +510,7 @@ final class RunDriver: Sendable {
         } else {
             logger.debug("workflow closed", metadata: ["status": "\(close.status.rawValue)"])
         }
-        environment.runClosed(run, close.status)
+        environment.runClosed(run, closedRun)
         if let successor {
             // A new run has recorded no steps yet: it starts from its input.
             environment.launch(RunRecord(created: successor, at: now), [])
