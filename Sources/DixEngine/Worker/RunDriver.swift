@@ -17,7 +17,9 @@ final class RunDriver: Sendable {
     let environment: DriverEnvironment?
     let mailbox = Mailbox<DriverMessage>()
     let logger: Logger
-    private let liveTasks = Mutex<[Int: Task<Void, Never>]>([:])
+    /// The steps running live, with their tasks (nil for the moment between registering a
+    /// step and starting its task).
+    private let liveTasks = Mutex<[Int: Task<Void, Never>?]>([:])
     private let workflowEntry: WorkflowRegistry.WorkflowEntry?
 
     init(run: RunRecord, history: [HistoryEvent], registry: WorkflowRegistry, environment: DriverEnvironment?, logger: Logger, verbose: Bool = false) {
@@ -123,7 +125,9 @@ final class RunDriver: Sendable {
         func commit(_ write: RunWrite) async throws -> WriteReceipt {
             ownWrites += 1
             let token = ownWrites
-            environment!.committer.submit(write) { [mailbox] result in mailbox.post(.ownWriteCommitted(token: token, result)) }
+            environment!.committer.submit(write, inline: true) { [mailbox] result in
+                mailbox.post(.ownWriteCommitted(token: token, result))
+            }
             while true {
                 let messages = await mailbox.take()
                 for (position, message) in messages.enumerated() {
@@ -372,7 +376,7 @@ final class RunDriver: Sendable {
                         consume.action = .consumeSignal(step: step, name: command.name, ifNone: .keepWaiting, time: environment!.clock.now())
                         if try await commitAndDeliver(consume) != nil {
                             signalWaits.removeValue(forKey: step)
-                            liveTasks.withLock { $0.removeValue(forKey: step)?.cancel() }
+                            liveTasks.withLock { $0.removeValue(forKey: step)??.cancel() }
                         }
                     }
                 }
@@ -416,8 +420,21 @@ final class RunDriver: Sendable {
     }
 
     private func spawn(_ step: Int, _ body: @escaping @Sendable () async -> Void) {
-        // Registered before the task can finish: its completion finds the step live.
-        liveTasks.withLock { $0[step] = Task { await body() } }
+        // Registered before the task can finish, so that its completion finds the step live;
+        // the task is started outside the lock, which its completion takes at once.
+        liveTasks.withLock { $0[step] = .some(nil) }
+        let liveExecutor = LiveStepExecutor(workflow: executor)
+        let task = Task(executorPreference: liveExecutor) {
+            await body()
+            // A task does not keep its preferred executor alive; this one lives as long as the task.
+            withExtendedLifetime(liveExecutor) {}
+        }
+        let stopped = liveTasks.withLock { tasks -> Bool in
+            guard tasks.index(forKey: step) != nil else { return true }
+            if case .some(.none) = tasks[step] { tasks[step] = task }
+            return false
+        }
+        if stopped { task.cancel() }
     }
 
     /// Commits a live step's completion from the task that produced it, unless the step was
@@ -429,12 +446,14 @@ final class RunDriver: Sendable {
             let event = events.last(where: { $0.kind.isCompletion })
         else { return }
         let write = RunWrite(runID: run.runID, leaseToken: run.leaseToken, events: events)
-        liveTasks.withLock { tasks in
-            guard tasks.removeValue(forKey: step) != nil else { return }
-            committer.submit(write) { [mailbox] result in
+        let mustFlush = liveTasks.withLock { tasks -> Bool in
+            guard tasks.removeValue(forKey: step) != nil else { return false }
+            return committer.enqueue(write) { [mailbox] result in
                 mailbox.post(.liveStepCommitted(step: step, event: event, result))
             }
         }
+        // Outside the lock: the task is about to end, so it may as well commit.
+        if mustFlush { committer.flush(inline: true) }
     }
 
     /// Commits events of a live step that resolve nothing (a failed attempt, a started
@@ -442,18 +461,19 @@ final class RunDriver: Sendable {
     private func record(step: Int, events: [HistoryEvent]) {
         guard let committer = environment?.committer else { return }
         let write = RunWrite(runID: run.runID, leaseToken: run.leaseToken, events: events)
-        liveTasks.withLock { tasks in
-            guard tasks[step] != nil else { return }
-            committer.submit(write) { [mailbox] result in
+        let mustFlush = liveTasks.withLock { tasks -> Bool in
+            guard tasks[step] != nil else { return false }
+            return committer.enqueue(write) { [mailbox] result in
                 if case .failure(let error) = result { mailbox.post(.liveWriteFailed(error)) }
             }
         }
+        if mustFlush { committer.flush(inline: false) }
     }
 
     private func stopLiveTasks() {
         let tasks = liveTasks.withLock { tasks in
             defer { tasks.removeAll() }
-            return Array(tasks.values)
+            return tasks.values.compactMap { $0 }
         }
         tasks.forEach { $0.cancel() }
     }
@@ -493,7 +513,7 @@ final class RunDriver: Sendable {
         write.close = close
         let closedRun: RunRecord?
         do {
-            closedRun = try await environment.committer.commit(write).closedRun
+            closedRun = try await environment.committer.commit(write, inline: true).closedRun
         } catch {
             logger.warning("could not close the run", metadata: ["reason": "\(error)"])
             return .abandoned("\(error)")

@@ -94,7 +94,7 @@ public final class Worker: Service, Sendable {
             leaseExpiresAt: now.addingTimeInterval(configuration.leaseDuration.seconds))
         var write = RunWrite(runID: runID, leaseToken: 1)
         write.create = run
-        _ = try await committer.commit(write)
+        _ = try await committer.commit(write, inline: true)
         let record = RunRecord(created: run, at: now)
         // Registered before returning, so that a wait for its close needs no lookup.
         if let driver = register(record, history: [HistoryEvent(index: 0, kind: .workflowStarted, name: type, input: input, time: now)]) {
