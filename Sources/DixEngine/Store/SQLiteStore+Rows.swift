@@ -46,6 +46,14 @@ extension SQLiteStore {
     // Rows are read by position (the column order of the v1 migration; later migrations only
     // append columns): looking columns up by name costs a case-insensitive search each time.
 
+    /// The number of events of the run, counted: the `event_count` column is set when a run
+    /// closes, not by every step's commit (that would rewrite the run's row each time).
+    static let eventCountColumn =
+        "(SELECT COALESCE(MAX(event_index), -1) + 1 FROM events WHERE events.run_id = runs.run_id) AS counted_events"
+
+    /// What queries select to read a ``RunRecord``: the run's columns, then its event count.
+    static let runColumns = "runs.*, \(eventCountColumn)"
+
     static func runRecord(_ row: Row) throws -> RunRecord {
         let statusText: String = row[3]
         guard let status = RunStatus(rawValue: statusText) else {
@@ -58,7 +66,8 @@ extension SQLiteStore {
             owner: row[12], leaseExpiresAt: date(row[13] as Int64?), leaseToken: row[14], cancelRequested: row[15],
             parentRunID: row[17], parentStep: row[18],
             parentClosePolicy: (row[19] as String?).flatMap(ParentClosePolicy.init(rawValue:)),
-            previousRunID: row[20], nextRunID: row[21], eventCount: row[22], blockedReason: row[23])
+            previousRunID: row[20], nextRunID: row[21],
+            eventCount: (row["counted_events"] as Int?) ?? row[22], blockedReason: row[23])
     }
 
     static func historyEvent(_ row: Row) throws -> HistoryEvent {
