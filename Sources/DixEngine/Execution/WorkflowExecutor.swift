@@ -23,6 +23,10 @@ final class WorkflowExecutor: TaskExecutor {
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         /// First jobs of live steps, run by the drain thread once it is done (see ``LiveStepExecutor``).
         var afterIdle: [(UnownedJob, LiveStepExecutor)] = []
+        /// The thread running those live steps, while it does.
+        var liveStepThread: pthread_t?
+        /// A workflow job came from the live-step thread itself: that thread drains next.
+        var drainAfterLiveSteps = false
     }
     private let state = Mutex(State())
 
@@ -32,6 +36,12 @@ final class WorkflowExecutor: TaskExecutor {
             state.jobs.append(job)
             if state.draining { return false }
             state.draining = true
+            // From a live step started on the drain's thread (its completion, committed there):
+            // that thread is about to be free, and drains next rather than waking another.
+            if let thread = state.liveStepThread, pthread_equal(thread, pthread_self()) != 0 {
+                state.drainAfterLiveSteps = true
+                return false
+            }
             return true
         }
         if startDrain {
@@ -48,8 +58,19 @@ final class WorkflowExecutor: TaskExecutor {
     /// Runs jobs until none is left. When the queue empties, waiters for idle are resumed here;
     /// the run's driver prefers this executor too, so it goes on in this same loop. Last, the
     /// thread starts the live steps the driver started, no longer draining: a workflow job
-    /// that comes meanwhile starts a drain of its own.
+    /// from another thread meanwhile starts a drain of its own; one from this thread (a live
+    /// step that finished at once) is drained here once the live steps are started.
     private func drain() {
+        repeat {
+            drainUntilIdle()
+        } while state.withLock { state in
+            state.liveStepThread = nil
+            defer { state.drainAfterLiveSteps = false }
+            return state.drainAfterLiveSteps
+        }
+    }
+
+    private func drainUntilIdle() {
         state.withLock { $0.drainThread = pthread_self() }
         while true {
             let next = state.withLock { state -> Next in
@@ -60,6 +81,7 @@ final class WorkflowExecutor: TaskExecutor {
                 }
                 state.draining = false
                 state.drainThread = nil
+                if !state.afterIdle.isEmpty { state.liveStepThread = pthread_self() }
                 defer { state.afterIdle.removeAll() }
                 return .done(state.afterIdle)
             }
