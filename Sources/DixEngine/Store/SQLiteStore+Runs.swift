@@ -76,7 +76,12 @@ extension SQLiteStore {
     }
 
     static func openRun(workflowID: String, _ db: Database) throws -> RunRecord? {
-        try Row.fetchOne(
+        // Usually there is none: asking first is cheaper than preparing to read a row.
+        guard try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE workflow_id = ? AND status IN \(Self.openStatuses))"),
+            arguments: [workflowID]) == true
+        else { return nil }
+        return try Row.fetchOne(
             db.cachedStatement(sql: "SELECT \(Self.runColumns) FROM runs WHERE workflow_id = ? AND status IN \(Self.openStatuses)"),
             arguments: [workflowID]
         ).map(Self.runRecord)
@@ -139,6 +144,11 @@ extension SQLiteStore {
 
     /// Terminates or cancels the open children of a closing parent, per each child's policy.
     static func applyParentClosePolicies(parentRunID: String, _ db: Database, now: Date) throws {
+        // Most runs have no open children: asking first is cheaper than preparing to read rows.
+        guard try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE parent_run_id = ? AND status IN \(Self.openStatuses))"),
+            arguments: [parentRunID]) == true
+        else { return }
         let children = try Row.fetchAll(
             db.cachedStatement(sql: "SELECT \(Self.runColumns) FROM runs WHERE parent_run_id = ? AND status IN \(Self.openStatuses)"),
             arguments: [parentRunID]
