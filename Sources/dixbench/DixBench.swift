@@ -6,7 +6,8 @@ import Logging
 /// End-to-end engine benchmarks: prints a table and writes bench/results/latest.json.
 ///
 /// `DIXBENCH_SCALE=0.1` runs every workload at a tenth of its size (a quick look);
-/// `DIXBENCH_ONLY=2,5` runs only those workloads (6 is every observability one) (the SQLite reference always runs), and
+/// `DIXBENCH_ONLY=2,5` runs only those workloads (11 and 12: the two halves of workload 1; 6: the
+/// observability ones), and
 /// `DIXBENCH_SYNC=FULL` only that synchronous mode (`DIXBENCH_REFERENCE=0` skips the SQLite
 /// reference, and `DIXBENCH_REPLAYS=50` replays 50 times instead of 5, for profiling).
 @main
@@ -29,8 +30,8 @@ struct DixBench {
         for synchronous in modes {
             let durable = synchronous == "FULL"
             if ProcessInfo.processInfo.environment["DIXBENCH_REFERENCE"] != "0" { results += try rawSQLite(durable: durable) }
-            if selected(1) {
-                results.append(try await oneAtATime(durable: durable, count: scaled(500)))
+            if selected(1) || selected(11) { results.append(try await oneAtATime(durable: durable, count: scaled(500))) }
+            if selected(1) || selected(12) {
                 results.append(try await concurrent(durable: durable, total: scaled(10_000), inFlight: 200))
             }
             if selected(2) { results.append(try await sequential(durable: durable, steps: scaled(1_000))) }

@@ -48,6 +48,34 @@ import Testing
         #expect(try results[1].get().eventCount == 2)
         #expect(try await store.history(runID: "r1").count == 2)
     }
+
+    /// Steps' commits do not rewrite the run's row; its event count is counted while it is
+    /// open, kept when it closes, and a terminate appends after the last event.
+    @Test func eventCountsStayExactOpenAndClosed() async throws {
+        let store = try SQLiteStore(path: try path())
+        let now = Date()
+        _ = try await store.startRun(NewRun(runID: "r1", workflowID: "w1", workflowType: "t", input: Data("1".utf8)), now: now)
+        _ = try await store.startRun(NewRun(runID: "r2", workflowID: "w2", workflowType: "t", input: Data("1".utf8)), now: now)
+        _ = try await store.claim(owner: "a", limit: 10, leaseUntil: now.addingTimeInterval(60), now: now)
+        let event = HistoryEvent(step: 0, kind: .timerFired, name: "sleep", inputDigest: "x", time: now)
+        for runID in ["r1", "r2"] {
+            for _ in 0..<3 { _ = try store.commit([RunWrite(runID: runID, leaseToken: 1, events: [event])], now: now)[0].get() }
+        }
+        #expect(try await store.run(id: "r1")?.eventCount == 4)
+        #expect(try await store.run(id: "r1")?.status == .running)
+        #expect(try await store.listRuns(RunFilter()).map(\.eventCount) == [4, 4])
+
+        var close = RunWrite(runID: "r1", leaseToken: 1, events: [HistoryEvent(kind: .workflowCompleted, time: now)])
+        close.close = .init(status: .completed, result: Data("2".utf8))
+        let receipt = try store.commit([close], now: now)[0].get()
+        #expect(receipt.eventCount == 5)
+        #expect(receipt.closedRun?.eventCount == 5)
+        #expect(try await store.run(id: "r1")?.eventCount == 5)
+
+        let terminated = try await store.terminate("w2", reason: "test", now: now)
+        #expect(terminated.eventCount == 5)
+        #expect(try await store.history(runID: "r2").map(\.index) == Array(0..<5))
+    }
 }
 
 extension Result {

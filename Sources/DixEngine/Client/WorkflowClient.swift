@@ -26,7 +26,7 @@ public struct WorkflowClient: Sendable {
     /// Queues a new run of `type`. Fails if the workflow ID has an open run.
     public func start(type: String, input: Data, id: String? = nil) async throws -> RunRecord {
         try registry.validate(type: type, input: input)
-        let runID = UUID().uuidString.lowercased()
+        let runID = RunIdentifier.make()
         let run = try await store.startRun(
             NewRun(runID: runID, workflowID: id ?? runID, workflowType: type, input: input), now: clock.now())
         notifier.touch()
@@ -116,7 +116,7 @@ public struct WorkflowClient: Sendable {
             guard let step = event.step else { return false }
             return step < steps
         }
-        let runID = UUID().uuidString.lowercased()
+        let runID = RunIdentifier.make()
         let workflowID = newID ?? "\(source.run.workflowID)-fork-\(runID.prefix(8))"
         let run = try await store.startRun(
             NewRun(runID: runID, workflowID: workflowID, workflowType: source.run.workflowType, input: source.run.input),

@@ -1,6 +1,9 @@
 import DequeModule
 import Dispatch
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The deterministic executor of one run's workflow code.
 ///
@@ -15,7 +18,15 @@ final class WorkflowExecutor: TaskExecutor {
     private struct State {
         var jobs: Deque<UnownedJob> = []
         var draining = false
+        /// The thread running the drain loop, while it runs.
+        var drainThread: pthread_t?
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        /// First jobs of live steps, run by the drain thread once it is done (see ``LiveStepExecutor``).
+        var afterIdle: [(UnownedJob, LiveStepExecutor)] = []
+        /// The thread running those live steps, while it does.
+        var liveStepThread: pthread_t?
+        /// A workflow job came from the live-step thread itself: that thread drains next.
+        var drainAfterLiveSteps = false
     }
     private let state = Mutex(State())
 
@@ -25,6 +36,12 @@ final class WorkflowExecutor: TaskExecutor {
             state.jobs.append(job)
             if state.draining { return false }
             state.draining = true
+            // From a live step started on the drain's thread (its completion, committed there):
+            // that thread is about to be free, and drains next rather than waking another.
+            if let thread = state.liveStepThread, pthread_equal(thread, pthread_self()) != 0 {
+                state.drainAfterLiveSteps = true
+                return false
+            }
             return true
         }
         if startDrain {
@@ -35,12 +52,26 @@ final class WorkflowExecutor: TaskExecutor {
     private enum Next {
         case job(UnownedJob)
         case idle([CheckedContinuation<Void, Never>])
-        case done
+        case done([(UnownedJob, LiveStepExecutor)])
     }
 
     /// Runs jobs until none is left. When the queue empties, waiters for idle are resumed here;
-    /// the run's driver prefers this executor too, so it goes on in this same loop.
+    /// the run's driver prefers this executor too, so it goes on in this same loop. Last, the
+    /// thread starts the live steps the driver started, no longer draining: a workflow job
+    /// from another thread meanwhile starts a drain of its own; one from this thread (a live
+    /// step that finished at once) is drained here once the live steps are started.
     private func drain() {
+        repeat {
+            drainUntilIdle()
+        } while state.withLock { state in
+            state.liveStepThread = nil
+            defer { state.drainAfterLiveSteps = false }
+            return state.drainAfterLiveSteps
+        }
+    }
+
+    private func drainUntilIdle() {
+        state.withLock { $0.drainThread = pthread_self() }
         while true {
             let next = state.withLock { state -> Next in
                 if let job = state.jobs.popFirst() { return .job(job) }
@@ -49,17 +80,38 @@ final class WorkflowExecutor: TaskExecutor {
                     return .idle(state.idleWaiters)
                 }
                 state.draining = false
-                return .done
+                state.drainThread = nil
+                if !state.afterIdle.isEmpty { state.liveStepThread = pthread_self() }
+                defer { state.afterIdle.removeAll() }
+                return .done(state.afterIdle)
             }
             switch next {
             case .job(let job):
                 job.runSynchronously(on: asUnownedTaskExecutor())
             case .idle(let waiters):
                 waiters.forEach { $0.resume() }
-            case .done:
+            case .done(let liveSteps):
+                for (job, executor) in liveSteps {
+                    job.runSynchronously(on: executor.asUnownedTaskExecutor())
+                }
                 return
             }
         }
+    }
+
+    /// Takes `job` to run when this drain is done, if the caller is the draining thread.
+    func runAfterIdle(_ job: UnownedJob, on executor: LiveStepExecutor) -> Bool {
+        state.withLock { state in
+            guard state.draining, let thread = state.drainThread, pthread_equal(thread, pthread_self()) != 0 else { return false }
+            state.afterIdle.append((job, executor))
+            return true
+        }
+    }
+
+    /// Whether a job of this executor is running and none other is queued: called from
+    /// workflow code, it means that code would leave the executor idle if it suspended.
+    var isRunningAlone: Bool {
+        state.withLock { $0.draining && $0.jobs.isEmpty }
     }
 
     /// Returns once no workflow job is queued or running.
@@ -72,5 +124,28 @@ final class WorkflowExecutor: TaskExecutor {
             }
             if idle { continuation.resume() }
         }
+    }
+}
+
+/// Runs the task of one live step (an activity, a timer) on the global queues, like any task,
+/// except for its first job. The driver starts live steps from the workflow's executor, just
+/// before that goes idle; their first job then runs on the same thread once the workflow's jobs
+/// are done, rather than waking another thread for it (a fast activity is then done before
+/// anything else is scheduled). The thread has left the workflow's executor by then, so an
+/// activity that blocks holds up nothing of the run's.
+final class LiveStepExecutor: TaskExecutor {
+    private let workflow: WorkflowExecutor
+    private let started = Atomic<Bool>(false)
+
+    init(workflow: WorkflowExecutor) {
+        self.workflow = workflow
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        if !started.exchange(true, ordering: .relaxed), workflow.runAfterIdle(job, on: self) {
+            return
+        }
+        DispatchQueue.global().async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

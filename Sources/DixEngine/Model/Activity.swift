@@ -38,8 +38,18 @@ public struct ActivityContext: Sendable {
     /// The step index of the activity in the run's history.
     public let stepIndex: Int
     /// A logger carrying the run ID, workflow ID, activity name and step as metadata.
-    public let logger: Logger
+    public var logger: Logger {
+        guard let runLogger else { return givenLogger }
+        var logger = runLogger
+        logger[metadataKey: "activity"] = "\(activityName)"
+        logger[metadataKey: "step"] = "\(stepIndex)"
+        return logger
+    }
 
+    private let givenLogger: Logger
+    /// The run's logger, to which ``logger`` adds the activity's metadata when it is used:
+    /// most attempts never log, and setting metadata can cost as much as a fast attempt.
+    private let runLogger: Logger?
     let heartbeatSink: HeartbeatSink?
 
     package init(
@@ -51,7 +61,23 @@ public struct ActivityContext: Sendable {
         self.runID = runID
         self.activityName = activityName
         self.stepIndex = stepIndex
-        self.logger = logger
+        givenLogger = logger
+        runLogger = nil
+        self.heartbeatSink = heartbeatSink
+    }
+
+    /// An attempt's context whose logger is `runLogger` with the activity and step added.
+    init(
+        attempt: Int, workflowID: String, runID: String, activityName: String, stepIndex: Int,
+        runLogger: Logger, heartbeatSink: HeartbeatSink?
+    ) {
+        self.attempt = attempt
+        self.workflowID = workflowID
+        self.runID = runID
+        self.activityName = activityName
+        self.stepIndex = stepIndex
+        givenLogger = runLogger
+        self.runLogger = runLogger
         self.heartbeatSink = heartbeatSink
     }
 

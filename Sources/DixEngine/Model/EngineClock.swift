@@ -61,12 +61,16 @@ public final class ManualClock: EngineClock {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-                let (immediate, waiters) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
-                    if deadline <= state.now { return (true, []) }
+                // Checked under the lock that the cancellation handler takes too: a task canceled
+                // before it got here (the handler then found no sleeper) must not sleep for good.
+                let (immediate, canceled, waiters) = state.withLock { state -> (Bool, Bool, [CheckedContinuation<Void, Never>]) in
+                    if Task.isCancelled { return (false, true, []) }
+                    if deadline <= state.now { return (true, false, []) }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-                    return (false, Self.takeSatisfiedWaiters(&state))
+                    return (false, false, Self.takeSatisfiedWaiters(&state))
                 }
                 waiters.forEach { $0.resume() }
+                if canceled { continuation.resume(throwing: CancellationError()) }
                 if immediate { continuation.resume() }
             }
         } onCancel: {

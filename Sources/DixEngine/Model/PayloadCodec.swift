@@ -17,29 +17,104 @@ package enum PayloadCodec {
     }()
 
     package static func encode<T: Encodable>(_ value: T) throws -> Data {
-        try encoder.encode(value)
+        if let data = encodePrimitive(value) { return data }
+        return try encoder.encode(value)
     }
 
     package static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try decoder.decode(type, from: data)
+        if let value = decodePrimitive(type, from: data) { return value }
+        return try decoder.decode(type, from: data)
+    }
+
+    // Integers, booleans and plain ASCII strings are common payloads, and every recorded step
+    // encodes its input and decodes its result, replay included. For them the encoder's bytes
+    // are known exactly (digits; `true`/`false`; the characters between quotes, none of which
+    // JSON escapes), so they are written and read directly; anything else, or any doubt
+    // (whitespace, escapes, non-ASCII, leading zeros, 19 digits or more), goes through
+    // Foundation. `PayloadCodecTests` checks both ways agree.
+
+    static func encodePrimitive<T>(_ value: T) -> Data? {
+        switch value {
+        case let number as Int:
+            return Data(String(number).utf8)
+        case let flag as Bool:
+            return Data((flag ? "true" : "false").utf8)
+        case let text as String:
+            guard text.utf8.count <= 256, text.utf8.allSatisfy(isPlainStringByte) else { return nil }
+            var data = Data(capacity: text.utf8.count + 2)
+            data.append(0x22)
+            data.append(contentsOf: text.utf8)
+            data.append(0x22)
+            return data
+        default:
+            return nil
+        }
+    }
+
+    static func decodePrimitive<T>(_ type: T.Type, from data: Data) -> T? {
+        if T.self == Int.self {
+            return decodeInt(data) as? T
+        } else if T.self == Bool.self {
+            if data.elementsEqual("true".utf8) { return true as? T }
+            if data.elementsEqual("false".utf8) { return false as? T }
+            return nil
+        } else if T.self == String.self {
+            guard data.count >= 2, data.count <= 258, data.first == 0x22, data.last == 0x22 else { return nil }
+            return data.withUnsafeBytes { bytes -> T? in
+                let inner = UnsafeRawBufferPointer(rebasing: bytes.dropFirst().dropLast())
+                guard inner.allSatisfy(isPlainStringByte) else { return nil }
+                return String(decoding: inner, as: UTF8.self) as? T
+            }
+        }
+        return nil
+    }
+
+    /// Printable ASCII other than the quote and the backslash: JSON writes these as they are.
+    private static func isPlainStringByte(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte < 0x7f && byte != 0x22 && byte != 0x5c
+    }
+
+    /// `-?(0|[1-9][0-9]{0,17})`, the digits the encoder writes for an Int; nil for anything else.
+    private static func decodeInt(_ data: Data) -> Int? {
+        data.withUnsafeBytes { all -> Int? in
+            let negative = all.first == 0x2d
+            let digits = negative ? UnsafeRawBufferPointer(rebasing: all.dropFirst()) : all
+            guard let first = digits.first, digits.count <= 18, first >= 0x30 && first <= 0x39 else { return nil }
+            if first == 0x30 { return digits.count == 1 && !negative ? 0 : nil }
+            var value = 0
+            for byte in digits {
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return negative ? -value : value
+        }
     }
 
     /// A short stable digest of a payload (FNV-1a, 64 bits, hex).
     package static func digest(_ data: Data) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
+        data.withUnsafeBytes { bytes in
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        // 16 lowercase hex digits, leading zeros kept.
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for position in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: hash >> UInt64(60 - 4 * position)) & 0xf
+                buffer[position] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+            }
+            return 16
+        }
     }
 
     /// A payload as text for display, cut to `limit` characters.
     package static func preview(_ data: Data?, limit: Int = 200) -> String {
         guard let data else { return "" }
         let text = String(decoding: data, as: UTF8.self)
-        return text.count > limit ? String(text.prefix(limit)) + "…" : text
+        // No more bytes than the limit means no more characters: skip counting them.
+        return data.count > limit && text.count > limit ? String(text.prefix(limit)) + "…" : text
     }
 
     /// Describes why `data` does not decode as `type`, for error messages.

@@ -38,11 +38,6 @@ public struct StepDescriptor: Codable, Sendable, Hashable, CustomStringConvertib
         self.input = input
     }
 
-    /// Same step, ignoring the stored input text.
-    func matches(_ other: StepDescriptor) -> Bool {
-        kind == other.kind && name == other.name && inputDigest == other.inputDigest
-    }
-
     public var description: String {
         "\(kind.rawValue) \(name) input \(input.map { PayloadCodec.preview(Data($0.utf8), limit: 120) } ?? inputDigest)"
     }

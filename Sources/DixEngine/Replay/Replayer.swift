@@ -31,13 +31,20 @@ public struct Replayer: Sendable {
         let (trace, pending, recorded) = driver.core.state.withLock { state in
             (state.trace, state.pending.keys.sorted(), state.history)
         }
-        let issued = Set(trace.map(\.index))
         var report = ReplayReport(
             runID: run.runID, workflowType: run.workflowType, steps: trace, result: .ok(closedAs: nil), waitingAt: pending)
 
-        // A recorded step the code never issued is a divergence too.
-        if let missing = recorded.steps.keys.sorted().first(where: { !issued.contains($0) }) {
-            report.result = .nonDeterministic(NonDeterminismError(step: missing, recorded: recorded.steps[missing]?.descriptor, actual: nil))
+        // A recorded step the code never issued is a divergence too. Steps are numbered from
+        // 0 in issue order, so the trace is usually exactly 0..<count and needs no set.
+        let missing: Int?
+        if trace.indices.allSatisfy({ trace[$0].index == $0 }) {
+            missing = recorded.steps.keys.filter { $0 >= trace.count }.min()
+        } else {
+            let issued = Set(trace.map(\.index))
+            missing = recorded.steps.keys.sorted().first(where: { !issued.contains($0) })
+        }
+        if let missing {
+            report.result = .nonDeterministic(NonDeterminismError(step: missing, recorded: recorded.descriptor(of: missing), actual: nil))
         }
         let recordedStatus = recorded.close.map(Self.status(of:))
         switch ending {

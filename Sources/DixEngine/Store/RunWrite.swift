@@ -58,4 +58,6 @@ package struct WriteReceipt: Sendable {
     package var eventCount: Int
     /// The completion event an ``RunWrite/Action`` produced, if it resolved its step.
     package var completion: HistoryEvent?
+    /// The run's record after a write that closed it.
+    package var closedRun: RunRecord?
 }

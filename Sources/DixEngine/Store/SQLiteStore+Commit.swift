@@ -3,6 +3,15 @@ import GRDB
 
 extension SQLiteStore {
     package func commit(_ writes: [RunWrite], now: Date) -> [Result<WriteReceipt, Error>] {
+        // Nearly always every write applies: then one transaction without a savepoint per
+        // write (two statements SQLite parses each time) does. If one fails, the transaction
+        // rolls back and the batch is applied again, each write in its own savepoint, so
+        // that each still succeeds or fails alone.
+        do {
+            return try pool.write { db in try writes.map { .success(try Self.apply($0, db, now: now)) } }
+        } catch {
+            if writes.count == 1 { return [.failure(error)] }
+        }
         do {
             return try pool.write { db in
                 writes.map { write in
@@ -39,19 +48,32 @@ extension SQLiteStore {
             completion = try perform(action, runID: write.runID, db, now: now, events: &events)
         }
 
-        guard let count = try Int.fetchOne(
+        // The fence is a read: a step's commit writes its events and nothing else, so it costs
+        // one B-tree page like a bare insert, not the run's row page too (the run's event count
+        // is kept by its close; readers count open runs' events, see ``runColumns``). One
+        // integer back: 0 when the writer's lease no longer holds, 2 when the run is still to
+        // be marked running, else 1.
+        let fence = try Int.fetchOne(
             db.cachedStatement(sql: """
-                UPDATE runs SET event_count = event_count + ?, updated_at = ?, started_at = COALESCE(started_at, ?),
-                       status = CASE status WHEN 'pending' THEN 'running' ELSE status END
-                WHERE run_id = ? AND lease_token = ? AND status IN \(Self.openStatuses)
-                RETURNING event_count
+                SELECT CASE WHEN lease_token = ? AND status IN \(Self.openStatuses)
+                            THEN CASE WHEN status = 'pending' OR started_at IS NULL THEN 2 ELSE 1 END
+                            ELSE 0 END
+                FROM runs WHERE run_id = ?
                 """),
-            arguments: [events.count, Self.ms(now), Self.ms(now), write.runID, write.leaseToken])
-        else {
+            arguments: [write.leaseToken, write.runID]) ?? 0
+        guard fence > 0 else {
             throw EngineError(.leaseLost, "run \(write.runID) is no longer owned by this worker (lease taken over, or run closed)")
         }
+        if fence == 2 {
+            try db.cachedStatement(sql: """
+                UPDATE runs SET started_at = COALESCE(started_at, ?), status = CASE status WHEN 'pending' THEN 'running' ELSE status END,
+                       updated_at = ?
+                WHERE run_id = ?
+                """).execute(arguments: [Self.ms(now), Self.ms(now), write.runID])
+        }
+        var index = try nextEventIndex(runID: write.runID, db)
+        let count = index + events.count
 
-        var index = count - events.count
         for i in events.indices {
             events[i].index = index
             index += 1
@@ -69,10 +91,11 @@ extension SQLiteStore {
             try db.cachedStatement(sql: "UPDATE runs SET cancel_delivered = 1 WHERE run_id = ?")
                 .execute(arguments: [write.runID])
         }
+        var closedRun: RunRecord?
         if let close = write.close {
-            try closeRun(write.runID, close, db, now: now)
+            closedRun = try closeRun(write.runID, close, eventCount: count, db, now: now)
         }
-        return WriteReceipt(eventCount: count, completion: completion)
+        return WriteReceipt(eventCount: count, completion: completion, closedRun: closedRun)
     }
 
     /// Decides an action inside the transaction and appends the events it records.
@@ -146,6 +169,13 @@ extension SQLiteStore {
         }
     }
 
+    /// The index the run's next event gets: one past its last (a seek in the primary key).
+    static func nextEventIndex(runID: String, _ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COALESCE(MAX(event_index), -1) + 1 FROM events WHERE run_id = ?"),
+            arguments: [runID]) ?? 0
+    }
+
     /// Keeps the durable timer queue in step with the events: deadlines in, completions out.
     static func updateTimer(for event: HistoryEvent, runID: String, _ db: Database) throws {
         guard let step = event.step else { return }
@@ -165,18 +195,28 @@ extension SQLiteStore {
         }
     }
 
-    static func closeRun(_ runID: String, _ close: RunWrite.Close, _ db: Database, now: Date) throws {
-        try db.cachedStatement(sql: """
-            UPDATE runs SET status = ?, result = ?, error = ?, closed_at = ?, updated_at = ?, lease_expires_at = NULL,
-                   next_run_id = ?
-            WHERE run_id = ?
-            """).execute(arguments: [
-                close.status.rawValue, close.result, Self.json(close.error), Self.ms(now), Self.ms(now), close.successor?.runID, runID,
-            ])
+    /// Closes the run and returns its record as closed.
+    @discardableResult
+    static func closeRun(
+        _ runID: String, _ close: RunWrite.Close, eventCount: Int, _ db: Database, now: Date
+    ) throws -> RunRecord? {
+        let closed = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                UPDATE runs SET status = ?, result = ?, error = ?, closed_at = ?, updated_at = ?, lease_expires_at = NULL,
+                       next_run_id = ?, event_count = ?
+                WHERE run_id = ?
+                RETURNING *
+                """),
+            arguments: [
+                close.status.rawValue, close.result, Self.json(close.error), Self.ms(now), Self.ms(now), close.successor?.runID,
+                eventCount, runID,
+            ]
+        ).map(Self.runRecord)
         try db.cachedStatement(sql: "DELETE FROM timers WHERE run_id = ?").execute(arguments: [runID])
         try applyParentClosePolicies(parentRunID: runID, db, now: now)
         if let successor = close.successor {
             try insertRun(successor, db, now: now)
         }
+        return closed
     }
 }

@@ -13,7 +13,7 @@ extension SQLiteStore {
                         WHERE status IN \(Self.openStatuses)
                           AND (owner IS NULL OR (owner != ? AND (lease_expires_at IS NULL OR lease_expires_at < ?)))
                         ORDER BY created_at LIMIT ?)
-                    RETURNING *
+                    RETURNING *, \(Self.eventCountColumn)
                     """),
                 arguments: [owner, Self.ms(leaseUntil), Self.ms(now), owner, Self.ms(now), limit]
             ).map(Self.runRecord)

@@ -8,23 +8,51 @@ extension SQLiteStore {
     static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
     static func date(_ ms: Int64?) -> Date? { ms.map { date($0) } }
 
-    static func json<T: Encodable>(_ value: T?) -> String? {
-        guard let value else { return nil }
+    // Shared: encoding and decoding with them is thread-safe, and making one per value cost
+    // as much as the insert it served.
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .millisecondsSince1970
         encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+
+    static func json<T: Encodable>(_ value: T?) -> String? {
+        guard let value else { return nil }
+        return encodedJSON(value)
+    }
+
+    /// An event's detail: written directly when it can be (see ``EventDetail/storeJSON``).
+    static func json(_ detail: EventDetail?) -> String? {
+        guard let detail else { return nil }
+        return detail.storeJSON ?? encodedJSON(detail)
+    }
+
+    private static func encodedJSON<T: Encodable>(_ value: T) -> String? {
+        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
         guard let text else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
         return try? decoder.decode(type, from: Data(text.utf8))
     }
 
     // Rows are read by position (the column order of the v1 migration; later migrations only
     // append columns): looking columns up by name costs a case-insensitive search each time.
+
+    /// The number of events of the run, counted: the `event_count` column is set when a run
+    /// closes, not by every step's commit (that would rewrite the run's row each time).
+    static let eventCountColumn =
+        "(SELECT COALESCE(MAX(event_index), -1) + 1 FROM events WHERE events.run_id = runs.run_id) AS counted_events"
+
+    /// What queries select to read a ``RunRecord``: the run's columns, then its event count.
+    static let runColumns = "runs.*, \(eventCountColumn)"
 
     static func runRecord(_ row: Row) throws -> RunRecord {
         let statusText: String = row[3]
@@ -38,7 +66,8 @@ extension SQLiteStore {
             owner: row[12], leaseExpiresAt: date(row[13] as Int64?), leaseToken: row[14], cancelRequested: row[15],
             parentRunID: row[17], parentStep: row[18],
             parentClosePolicy: (row[19] as String?).flatMap(ParentClosePolicy.init(rawValue:)),
-            previousRunID: row[20], nextRunID: row[21], eventCount: row[22], blockedReason: row[23])
+            previousRunID: row[20], nextRunID: row[21],
+            eventCount: (row["counted_events"] as Int?) ?? row[22], blockedReason: row[23])
     }
 
     static func historyEvent(_ row: Row) throws -> HistoryEvent {

@@ -10,7 +10,7 @@ extension SQLiteStore {
                     "workflow \(run.workflowID) already has an open run \(open.runID) (\(open.status.rawValue)); wait for it, or cancel or terminate it")
             }
             try Self.insertRun(run, db, now: now)
-            return try Self.runRecord(try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [run.runID])!)
+            return try Self.runRecord(try Row.fetchOne(db, sql: "SELECT \(Self.runColumns) FROM runs WHERE run_id = ?", arguments: [run.runID])!)
         }
     }
 
@@ -22,7 +22,7 @@ extension SQLiteStore {
         try await pool.read { db in
             if let run = try Self.fetchRun(id, db) { return run }
             return try Row.fetchOne(
-                db, sql: "SELECT * FROM runs WHERE workflow_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                db, sql: "SELECT \(Self.runColumns) FROM runs WHERE workflow_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 arguments: [id]
             ).map(Self.runRecord)
         }
@@ -43,7 +43,7 @@ extension SQLiteStore {
             let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             arguments += [filter.limit]
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM runs \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                db, sql: "SELECT \(Self.runColumns) FROM runs \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ?",
                 arguments: arguments
             ).map(Self.runRecord)
         }
@@ -71,13 +71,18 @@ extension SQLiteStore {
     }
 
     static func fetchRun(_ runID: String, _ db: Database) throws -> RunRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM runs WHERE run_id = ?"), arguments: [runID])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.runColumns) FROM runs WHERE run_id = ?"), arguments: [runID])
             .map(Self.runRecord)
     }
 
     static func openRun(workflowID: String, _ db: Database) throws -> RunRecord? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM runs WHERE workflow_id = ? AND status IN \(Self.openStatuses)"),
+        // Usually there is none: asking first is cheaper than preparing to read a row.
+        guard try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE workflow_id = ? AND status IN \(Self.openStatuses))"),
+            arguments: [workflowID]) == true
+        else { return nil }
+        return try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.runColumns) FROM runs WHERE workflow_id = ? AND status IN \(Self.openStatuses)"),
             arguments: [workflowID]
         ).map(Self.runRecord)
     }
@@ -85,7 +90,7 @@ extension SQLiteStore {
     /// The open run a user-facing ID names, or an error saying why there is none.
     static func resolveOpen(_ id: String, _ db: Database) throws -> RunRecord {
         let run = try fetchRun(id, db) ?? openRun(workflowID: id, db)
-            ?? Row.fetchOne(db, sql: "SELECT * FROM runs WHERE workflow_id = ? ORDER BY created_at DESC LIMIT 1", arguments: [id]).map(Self.runRecord)
+            ?? Row.fetchOne(db, sql: "SELECT \(Self.runColumns) FROM runs WHERE workflow_id = ? ORDER BY created_at DESC LIMIT 1", arguments: [id]).map(Self.runRecord)
         guard let run else { throw EngineError(.notFound, "no workflow or run with ID \(id)") }
         guard run.status.isOpen else {
             throw EngineError(.closed, "run \(run.runID) of workflow \(run.workflowID) is already \(run.status.rawValue)")
@@ -128,7 +133,7 @@ extension SQLiteStore {
         let index = try Int.fetchOne(
             db, sql: """
                 UPDATE runs SET status = 'terminated', error = ?, closed_at = ?, updated_at = ?, lease_expires_at = NULL,
-                       event_count = event_count + 1
+                       event_count = (SELECT COALESCE(MAX(event_index), -1) + 2 FROM events WHERE events.run_id = runs.run_id)
                 WHERE run_id = ? AND status IN \(Self.openStatuses) RETURNING event_count - 1
                 """, arguments: [Self.json(error), Self.ms(now), Self.ms(now), run.runID])
         guard let index else { return }
@@ -139,8 +144,13 @@ extension SQLiteStore {
 
     /// Terminates or cancels the open children of a closing parent, per each child's policy.
     static func applyParentClosePolicies(parentRunID: String, _ db: Database, now: Date) throws {
+        // Most runs have no open children: asking first is cheaper than preparing to read rows.
+        guard try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE parent_run_id = ? AND status IN \(Self.openStatuses))"),
+            arguments: [parentRunID]) == true
+        else { return }
         let children = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM runs WHERE parent_run_id = ? AND status IN \(Self.openStatuses)"),
+            db.cachedStatement(sql: "SELECT \(Self.runColumns) FROM runs WHERE parent_run_id = ? AND status IN \(Self.openStatuses)"),
             arguments: [parentRunID]
         ).map(Self.runRecord)
         for child in children {

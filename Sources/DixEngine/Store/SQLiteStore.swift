@@ -31,6 +31,11 @@ package final class SQLiteStore: WorkflowStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "dixmgr.state"
+        configuration.prepareDatabase { db in
+            // The writer applies every commit: a page cache of 32 MB keeps the B-tree pages it
+            // updates in memory rather than reading them back per batch (2 MB by default).
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -32000") }
+        }
         do {
             pool = try SharedDatabaseFile.openPool(path: path, configuration: configuration)
             try pool.writeWithoutTransaction { db in

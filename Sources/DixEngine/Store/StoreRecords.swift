@@ -132,6 +132,14 @@ public struct HistoryEvent: Sendable, Codable, Hashable {
         self.time = time
     }
 
+    /// Whether ``descriptor`` is not nil.
+    var describesStep: Bool { kind.stepKind != nil && name != nil && inputDigest != nil }
+
+    /// Whether this event describes the same step as `command` (kind, name and input digest).
+    func describes(_ command: StepCommand) -> Bool {
+        kind.stepKind == command.kind && name == command.name && inputDigest == command.digest
+    }
+
     /// The step this event describes, for determinism checks.
     var descriptor: StepDescriptor? {
         guard let stepKind = kind.stepKind, let name, let inputDigest else { return nil }
@@ -190,7 +198,7 @@ public struct NewRun: Sendable {
     public var previousRunID: String?
 
     public init(
-        runID: String = UUID().uuidString.lowercased(), workflowID: String, workflowType: String, input: Data,
+        runID: String = RunIdentifier.make(), workflowID: String, workflowType: String, input: Data,
         owner: String? = nil, leaseExpiresAt: Date? = nil, parentRunID: String? = nil, parentStep: Int? = nil,
         parentClosePolicy: ParentClosePolicy? = nil, previousRunID: String? = nil
     ) {

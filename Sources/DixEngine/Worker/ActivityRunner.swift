@@ -17,8 +17,21 @@ struct ActivityRunner: Sendable {
     let run: RunRecord
     let clock: any EngineClock
     let metrics: any MetricsFactory
+    /// The run's logger; ``activityLogger`` adds the activity and step (only when something logs).
     let logger: Logger
-    let post: @Sendable (DriverMessage) -> Void
+    /// Arms the `activityStarted` marker (see ``startedMarkerDelay``).
+    let markers: FixedDelayTimer
+    /// Commits events that resolve nothing (a failed attempt, the started marker).
+    let record: @Sendable ([HistoryEvent]) -> Void
+    /// Commits the step's completion; the driver delivers it once durable.
+    let complete: @Sendable ([HistoryEvent]) -> Void
+
+    var activityLogger: Logger {
+        var logger = logger
+        logger[metadataKey: "activity"] = "\(command.name)"
+        logger[metadataKey: "step"] = "\(command.step)"
+        return logger
+    }
 
     var options: ActivityOptions { command.options ?? ActivityOptions() }
 
@@ -49,12 +62,10 @@ struct ActivityRunner: Sendable {
             switch result {
             case .success(let output):
                 Counter(label: "activity_executions_total", dimensions: dimensions + [("status", "completed")], factory: metrics).increment()
-                post(.completed(
-                    step: command.step,
-                    events: [HistoryEvent(
-                        step: command.step, kind: .activityCompleted, name: command.name, attempt: attempt,
-                        inputDigest: command.digest, input: command.input, output: output,
-                        detail: EventDetail(options: options, scheduledAt: scheduledAt), time: clock.now())]))
+                complete([HistoryEvent(
+                    step: command.step, kind: .activityCompleted, name: command.name, attempt: attempt,
+                    inputDigest: command.digest, input: command.input, output: output,
+                    detail: EventDetail(options: options, scheduledAt: scheduledAt), time: clock.now())])
                 return
             case .failure(let error):
                 let info = ErrorInfo(error)
@@ -67,13 +78,13 @@ struct ActivityRunner: Sendable {
                     return
                 }
                 Counter(label: "activity_executions_total", dimensions: dimensions + [("status", "retried")], factory: metrics).increment()
-                logger.warning(
+                activityLogger.warning(
                     "activity attempt failed, retrying",
                     metadata: ["attempt": "\(attempt)", "error": "\(info)", "next_attempt_at": "\(nextAttemptAt)"])
-                post(.record([HistoryEvent(
+                record([HistoryEvent(
                     step: command.step, kind: .activityAttemptFailed, name: command.name, attempt: attempt,
                     inputDigest: command.digest, input: command.input, error: info,
-                    detail: EventDetail(deadline: nextAttemptAt, options: options, scheduledAt: scheduledAt), time: clock.now())]))
+                    detail: EventDetail(deadline: nextAttemptAt, options: options, scheduledAt: scheduledAt), time: clock.now())])
                 do { try await clock.sleep(until: nextAttemptAt) } catch { return }
                 attempt += 1
             }
@@ -82,27 +93,23 @@ struct ActivityRunner: Sendable {
 
     /// Records `activityStarted` if the first attempt is still running after a moment, so that
     /// `dixctl workflow show` lists it with its policy; a fast attempt records only its completion.
-    private func startedMarker(attempt: Int, scheduledAt: Date) -> Task<Void, Never>? {
+    private func startedMarker(attempt: Int, scheduledAt: Date) -> FixedDelayTimer.Token? {
         guard attempt == 1 && recorded?.scheduledAt == nil else { return nil }
-        let post = self.post
-        let marker = HistoryEvent(
-            step: command.step, kind: .activityStarted, name: command.name, attempt: attempt,
-            inputDigest: command.digest, input: command.input,
-            detail: EventDetail(options: options, scheduledAt: scheduledAt), time: scheduledAt)
-        return Task {
-            guard (try? await Task.sleep(for: Self.startedMarkerDelay)) != nil else { return }
-            post(.record([marker]))
+        let (record, command, options) = (self.record, self.command, self.options)
+        return markers.schedule {
+            record([HistoryEvent(
+                step: command.step, kind: .activityStarted, name: command.name, attempt: attempt,
+                inputDigest: command.digest, input: command.input,
+                detail: EventDetail(options: options, scheduledAt: scheduledAt), time: scheduledAt)])
         }
     }
 
     private func finalFailure(_ info: ErrorInfo, attempt: Int, scheduledAt: Date) {
         Counter(label: "activity_executions_total", dimensions: [("type", entry.name), ("status", "failed")], factory: metrics).increment()
-        post(.completed(
-            step: command.step,
-            events: [HistoryEvent(
-                step: command.step, kind: .activityFailed, name: command.name, attempt: attempt,
-                inputDigest: command.digest, input: command.input, error: info,
-                detail: EventDetail(options: options, scheduledAt: scheduledAt), time: clock.now())]))
+        complete([HistoryEvent(
+            step: command.step, kind: .activityFailed, name: command.name, attempt: attempt,
+            inputDigest: command.digest, input: command.input, error: info,
+            detail: EventDetail(options: options, scheduledAt: scheduledAt), time: clock.now())])
     }
 
     /// One attempt, raced against its timeouts. The attempt runs in its own task so that code
@@ -114,11 +121,11 @@ struct ActivityRunner: Sendable {
         defer { limit?.release() }
         let context = ActivityContext(
             attempt: attempt, workflowID: run.workflowID, runID: run.runID, activityName: entry.name,
-            stepIndex: command.step, logger: logger, heartbeatSink: sink)
+            stepIndex: command.step, runLogger: logger, heartbeatSink: sink)
         let input = command.input ?? Data("null".utf8)
         let body = entry.run
         let marker = startedMarker(attempt: attempt, scheduledAt: scheduledAt)
-        defer { marker?.cancel() }
+        defer { marker.map(markers.cancel) }
         if options.startToCloseTimeout == nil && options.heartbeatTimeout == nil && deadline == nil {
             // Nothing to race against: run the attempt in this task (cancellation reaches it directly).
             do { return .success(try await body(input, context)) } catch { return .failure(error) }

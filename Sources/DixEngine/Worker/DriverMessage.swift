@@ -4,8 +4,12 @@ import Foundation
 enum DriverMessage: Sendable {
     /// A live step finished; `events` record it and are committed before delivery.
     case completed(step: Int, events: [HistoryEvent])
-    /// Events to record that resolve nothing (an attempt failed, an activity is running).
-    case record([HistoryEvent])
+    /// A live step's task committed its completion `event` (or failed to).
+    case liveStepCommitted(step: Int, event: HistoryEvent, Result<WriteReceipt, Error>)
+    /// A live step's task could not record an event.
+    case liveWriteFailed(Error)
+    /// A write of the driver's own committed.
+    case ownWriteCommitted(token: Int, Result<WriteReceipt, Error>)
     /// New signals may be in the inbox.
     case signalsAvailable
     /// A signal wait's timeout passed.

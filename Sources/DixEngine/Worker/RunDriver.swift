@@ -13,11 +13,13 @@ final class RunDriver: Sendable {
     let run: RunRecord
     let core: RunCore
     let context: WorkflowContext
-    let executor = WorkflowExecutor()
+    let executor: WorkflowExecutor
     let environment: DriverEnvironment?
     let mailbox = Mailbox<DriverMessage>()
     let logger: Logger
-    private let liveTasks = Mutex<[Int: Task<Void, Never>]>([:])
+    /// The steps running live, with their tasks (nil for the moment between registering a
+    /// step and starting its task).
+    private let liveTasks = Mutex<[Int: Task<Void, Never>?]>([:])
     private let workflowEntry: WorkflowRegistry.WorkflowEntry?
 
     init(run: RunRecord, history: [HistoryEvent], registry: WorkflowRegistry, environment: DriverEnvironment?, logger: Logger, verbose: Bool = false) {
@@ -29,6 +31,8 @@ final class RunDriver: Sendable {
         logger[metadataKey: "workflow_type"] = "\(run.workflowType)"
         self.logger = logger
         let recorded = RecordedHistory(history)
+        let executor = WorkflowExecutor()
+        self.executor = executor
         let committer = environment?.committer
         let runID = run.runID
         let leaseToken = run.leaseToken
@@ -42,7 +46,7 @@ final class RunDriver: Sendable {
         }
         let core = RunCore(
             run: run, history: recorded, clock: environment?.clock ?? SystemClock(), replayOnly: environment == nil,
-            record: record)
+            executor: executor, record: record)
         self.core = core
         var workflowLogger = logger
         workflowLogger.handler = ReplayAwareLogHandler(base: logger.handler, core: core, verbose: verbose)
@@ -89,8 +93,12 @@ final class RunDriver: Sendable {
         var childWaits: [String: Int] = [:]
         var warnedAboutSize = false
 
-        func commit(_ write: RunWrite) async throws -> WriteReceipt {
-            let receipt = try await environment!.committer.commit(write)
+        /// Messages taken from the mailbox while waiting for an own write, handled next.
+        var backlog: [DriverMessage] = []
+        var ownWrites = 0
+
+        /// Checks a receipt against the history size limits.
+        func checkSize(_ receipt: WriteReceipt) throws {
             if receipt.eventCount > environment!.historyWarningEvents && !warnedAboutSize {
                 warnedAboutSize = true
                 logger.warning("history is large; long-lived workflows should continue-as-new", metadata: ["events": "\(receipt.eventCount)"])
@@ -101,7 +109,41 @@ final class RunDriver: Sendable {
                     .historyTooLarge,
                     "history of run \(run.runID) passed the limit of \(environment!.historyLimitEvents) events; use continue-as-new")
             }
-            return receipt
+        }
+
+        /// Delivers a live step's completion, which its task committed (see ``complete(step:events:)``).
+        func deliverLive(step: Int, event: HistoryEvent, _ result: Result<WriteReceipt, Error>) async throws {
+            try checkSize(try result.get())
+            guard core.deliver(step: step, Self.outcome(for: event, step: step)) else { return }
+            await executor.waitUntilIdle()
+        }
+
+        /// Commits one of the driver's own writes. Live completions reach the mailbox in commit
+        /// order; those committed before this write are delivered before it returns (so the
+        /// code sees results in history order, as a replay will), other messages wait in the
+        /// backlog.
+        func commit(_ write: RunWrite) async throws -> WriteReceipt {
+            ownWrites += 1
+            let token = ownWrites
+            environment!.committer.submit(write, inline: true) { [mailbox] result in
+                mailbox.post(.ownWriteCommitted(token: token, result))
+            }
+            while true {
+                let messages = await mailbox.take()
+                for (position, message) in messages.enumerated() {
+                    switch message {
+                    case .ownWriteCommitted(token, let result):
+                        backlog += messages[(position + 1)...]
+                        let receipt = try result.get()
+                        try checkSize(receipt)
+                        return receipt
+                    case .liveStepCommitted(let step, let event, let result):
+                        try await deliverLive(step: step, event: event, result)
+                    default:
+                        backlog.append(message)
+                    }
+                }
+            }
         }
 
         /// Commits `write` and delivers the completion it produced, waiting for the code to settle.
@@ -133,11 +175,11 @@ final class RunDriver: Sendable {
                         detail: EventDetail(deadline: fireAt), time: environment.clock.now())]
                     environment.committer.submit(started)
                 }
-                spawn(command.step) { [mailbox, clock = environment.clock] in
+                spawn(command.step) { [self, clock = environment.clock] in
                     guard (try? await clock.sleep(until: fireAt)) != nil else { return }
-                    mailbox.post(.completed(step: command.step, events: [HistoryEvent(
+                    complete(step: command.step, events: [HistoryEvent(
                         step: command.step, kind: .timerFired, name: command.name, inputDigest: command.digest,
-                        time: clock.now())]))
+                        time: clock.now())])
                 }
             case .signal:
                 let now = environment.clock.now()
@@ -232,12 +274,14 @@ final class RunDriver: Sendable {
                     stopLiveTasks()
                     return .abandoned(abandoned.reason)
                 }
-                let replaying = core.state.withLock { !$0.history.completions.isEmpty }
+                let replaying = core.state.withLock { $0.history.isReplaying }
                 // Starting a step may deliver its result at once, and the code may issue more.
                 var issued = core.takeIssued()
                 while !issued.isEmpty {
                     for command in issued {
-                        if core.state.withLock({ $0.history.steps[command.step]?.completion != nil }) { continue }
+                        if core.state.withLock({ $0.history.steps[command.step]?.isCompleted == true }) { continue }
+                        // Canceled or abandoned since it was issued: nothing awaits it any more.
+                        if core.pendingCommand(command.step) == nil { continue }
                         if replaying || environment == nil {
                             deferred.append(command)
                         } else {
@@ -247,7 +291,7 @@ final class RunDriver: Sendable {
                     issued = core.takeIssued()
                 }
                 // Deliver the next recorded completion, if any remain.
-                if let event = core.state.withLock({ $0.history.completions.popFirst() }) {
+                if let event = core.state.withLock({ $0.history.popCompletion() }) {
                     if event.kind == .cancelRequested {
                         stopLiveTasks()
                         core.deliverCancellation()
@@ -255,7 +299,7 @@ final class RunDriver: Sendable {
                     }
                     let step = event.step ?? -1
                     guard core.pendingCommand(step) != nil else {
-                        let recorded = core.state.withLock { $0.history.steps[step]?.descriptor }
+                        let recorded = core.state.withLock { $0.history.descriptor(of: step) }
                         let error = NonDeterminismError(step: step, recorded: recorded, actual: nil)
                         core.state.withLock { if $0.nondeterminism == nil { $0.nondeterminism = error } }
                         continue
@@ -278,17 +322,25 @@ final class RunDriver: Sendable {
                 }
                 // Live: wait for what happens next.
                 logger.trace("driver waiting", metadata: ["signal_waits": "\(signalWaits.keys.sorted())", "pending": "\(core.pendingSteps.map(\.step))"])
-                let messages = await mailbox.take()
+                let messages = backlog.isEmpty ? await mailbox.take() : backlog
+                backlog.removeAll()
                 logger.trace("driver messages", metadata: ["messages": "\(messages)"])
+                // Committed completions first, in commit order: they precede in the history
+                // anything the other messages make the driver commit.
+                for case .liveStepCommitted(let step, let event, let result) in messages {
+                    try await deliverLive(step: step, event: event, result)
+                }
                 var write = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
                 for message in messages {
                     switch message {
+                    case .liveStepCommitted, .ownWriteCommitted:
+                        break
                     case .completed(let step, let events):
                         liveTasks.withLock { _ = $0.removeValue(forKey: step) }
                         guard core.pendingCommand(step) != nil else { continue }
                         write.events += events
-                    case .record(let events):
-                        write.events += events
+                    case .liveWriteFailed(let error):
+                        throw error
                     case .signalsAvailable:
                         break
                     case .signalDeadline(let step):
@@ -301,8 +353,9 @@ final class RunDriver: Sendable {
                         var cancel = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
                         cancel.events = [HistoryEvent(kind: .cancelRequested, time: environment!.clock.now())]
                         cancel.markCancelDelivered = true
-                        _ = try await commit(cancel)
+                        // Stopped first, so that no live step commits its completion after this.
                         stopLiveTasks()
+                        _ = try await commit(cancel)
                         signalWaits.removeAll()
                         childWaits.removeAll()
                         core.deliverCancellation()
@@ -323,7 +376,7 @@ final class RunDriver: Sendable {
                         consume.action = .consumeSignal(step: step, name: command.name, ifNone: .keepWaiting, time: environment!.clock.now())
                         if try await commitAndDeliver(consume) != nil {
                             signalWaits.removeValue(forKey: step)
-                            liveTasks.withLock { $0.removeValue(forKey: step)?.cancel() }
+                            liveTasks.withLock { $0.removeValue(forKey: step)??.cancel() }
                         }
                     }
                 }
@@ -354,12 +407,11 @@ final class RunDriver: Sendable {
                 detail: EventDetail(options: command.options), time: environment.clock.now())]))
             return
         }
-        var activityLogger = logger
-        activityLogger[metadataKey: "activity"] = "\(command.name)"
-        activityLogger[metadataKey: "step"] = "\(command.step)"
         let runner = ActivityRunner(
             command: command, recorded: recorded, entry: entry, limit: environment.limits[command.name], run: run,
-            clock: environment.clock, metrics: environment.metrics, logger: activityLogger, post: { [mailbox] in mailbox.post($0) })
+            clock: environment.clock, metrics: environment.metrics, logger: logger, markers: environment.startedMarkers,
+            record: { [self] in record(step: command.step, events: $0) },
+            complete: { [self] in complete(step: command.step, events: $0) })
         environment.activityBegan()
         spawn(command.step) {
             await runner.execute()
@@ -368,14 +420,60 @@ final class RunDriver: Sendable {
     }
 
     private func spawn(_ step: Int, _ body: @escaping @Sendable () async -> Void) {
-        let task = Task { await body() }
-        liveTasks.withLock { $0[step] = task }
+        // Registered before the task can finish, so that its completion finds the step live;
+        // the task is started outside the lock, which its completion takes at once.
+        liveTasks.withLock { $0[step] = .some(nil) }
+        let liveExecutor = LiveStepExecutor(workflow: executor)
+        let task = Task(executorPreference: liveExecutor) {
+            await body()
+            // A task does not keep its preferred executor alive; this one lives as long as the task.
+            withExtendedLifetime(liveExecutor) {}
+        }
+        let stopped = liveTasks.withLock { tasks -> Bool in
+            guard tasks.index(forKey: step) != nil else { return true }
+            if case .some(.none) = tasks[step] { tasks[step] = task }
+            return false
+        }
+        if stopped { task.cancel() }
+    }
+
+    /// Commits a live step's completion from the task that produced it, unless the step was
+    /// stopped first (canceled, abandoned); the driver hears of it, committed, through the
+    /// mailbox. Not going through the driver first saves a thread hop per step; the lock
+    /// orders it against ``stopLiveTasks()``, which precedes the commit of a cancellation.
+    private func complete(step: Int, events: [HistoryEvent]) {
+        guard let committer = environment?.committer,
+            let event = events.last(where: { $0.kind.isCompletion })
+        else { return }
+        let write = RunWrite(runID: run.runID, leaseToken: run.leaseToken, events: events)
+        let mustFlush = liveTasks.withLock { tasks -> Bool in
+            guard tasks.removeValue(forKey: step) != nil else { return false }
+            return committer.enqueue(write) { [mailbox] result in
+                mailbox.post(.liveStepCommitted(step: step, event: event, result))
+            }
+        }
+        // Outside the lock: the task is about to end, so it may as well commit.
+        if mustFlush { committer.flush(inline: true) }
+    }
+
+    /// Commits events of a live step that resolve nothing (a failed attempt, a started
+    /// marker), unless the step was stopped or completed.
+    private func record(step: Int, events: [HistoryEvent]) {
+        guard let committer = environment?.committer else { return }
+        let write = RunWrite(runID: run.runID, leaseToken: run.leaseToken, events: events)
+        let mustFlush = liveTasks.withLock { tasks -> Bool in
+            guard tasks[step] != nil else { return false }
+            return committer.enqueue(write) { [mailbox] result in
+                if case .failure(let error) = result { mailbox.post(.liveWriteFailed(error)) }
+            }
+        }
+        if mustFlush { committer.flush(inline: false) }
     }
 
     private func stopLiveTasks() {
         let tasks = liveTasks.withLock { tasks in
             defer { tasks.removeAll() }
-            return Array(tasks.values)
+            return tasks.values.compactMap { $0 }
         }
         tasks.forEach { $0.cancel() }
     }
@@ -413,8 +511,9 @@ final class RunDriver: Sendable {
             write.events = [HistoryEvent(kind: .workflowFailed, error: info, time: now)]
         }
         write.close = close
+        let closedRun: RunRecord?
         do {
-            _ = try await environment.committer.commit(write)
+            closedRun = try await environment.committer.commit(write, inline: true).closedRun
         } catch {
             logger.warning("could not close the run", metadata: ["reason": "\(error)"])
             return .abandoned("\(error)")
@@ -431,7 +530,7 @@ final class RunDriver: Sendable {
         } else {
             logger.debug("workflow closed", metadata: ["status": "\(close.status.rawValue)"])
         }
-        environment.runClosed(run, close.status)
+        environment.runClosed(run, closedRun)
         if let successor {
             // A new run has recorded no steps yet: it starts from its input.
             environment.launch(RunRecord(created: successor, at: now), [])

@@ -20,6 +20,7 @@ public final class Worker: Service, Sendable {
     let logger: Logger
     let committer: GroupCommitter
     let notifier: ChangeNotifier
+    let startedMarkers = FixedDelayTimer(delay: ActivityRunner.startedMarkerDelay)
     private let limits: [String: ConcurrencyLimit]
     private let wake = Mailbox<Wake>()
     private let state = Mutex(State())
@@ -28,13 +29,16 @@ public final class Worker: Service, Sendable {
     enum Wake: Sendable {
         case poke, tick, shutdown
         case launch(RunRecord, [HistoryEvent])
+        /// Drive a run registered already (see ``register(_:history:)``).
+        case drive(RunDriver)
     }
 
     private struct State {
         var drivers: [String: RunDriver] = [:]
         var draining = false
         var inflightActivities = 0
-        var closeWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+        /// Waiters for a run's close: given the closed record, or nil to look it up.
+        var closeWaiters: [String: [CheckedContinuation<RunRecord?, Never>]] = [:]
         var marks = ChangeMarks()
     }
 
@@ -84,15 +88,18 @@ public final class Worker: Service, Sendable {
     public func start(type: String, input: Data, id: String? = nil) async throws -> RunRecord {
         try registry.validate(type: type, input: input)
         let now = clock.now()
-        let runID = UUID().uuidString.lowercased()
+        let runID = RunIdentifier.make()
         let run = NewRun(
             runID: runID, workflowID: id ?? runID, workflowType: type, input: input, owner: configuration.workerID,
             leaseExpiresAt: now.addingTimeInterval(configuration.leaseDuration.seconds))
         var write = RunWrite(runID: runID, leaseToken: 1)
         write.create = run
-        _ = try await committer.commit(write)
+        _ = try await committer.commit(write, inline: true)
         let record = RunRecord(created: run, at: now)
-        wake.post(.launch(record, [HistoryEvent(index: 0, kind: .workflowStarted, name: type, input: input, time: now)]))
+        // Registered before returning, so that a wait for its close needs no lookup.
+        if let driver = register(record, history: [HistoryEvent(index: 0, kind: .workflowStarted, name: type, input: input, time: now)]) {
+            wake.post(.drive(driver))
+        }
         return record
     }
 
@@ -100,13 +107,21 @@ public final class Worker: Service, Sendable {
     public func waitForClose(runID: String) async throws -> RunRecord {
         while true {
             let store = self.store
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                state.withLock { $0.closeWaiters[runID, default: []].append(continuation) }
-                // Registered first, read second: a close between the two cannot be missed.
-                Task {
-                    if let run = try? await store.run(id: runID), !run.status.isOpen { self.resumeCloseWaiters(runID) }
+            let closed = await withCheckedContinuation { (continuation: CheckedContinuation<RunRecord?, Never>) in
+                let driven = state.withLock { state -> Bool in
+                    state.closeWaiters[runID, default: []].append(continuation)
+                    return state.drivers[runID] != nil
+                }
+                // A run this worker drives tells its waiters when it closes or stops being
+                // driven; any other run is looked up. Registered first, read second: a close
+                // between the two cannot be missed.
+                if !driven {
+                    Task {
+                        if let run = try? await store.run(id: runID), !run.status.isOpen { self.resumeCloseWaiters(runID, run) }
+                    }
                 }
             }
+            if let closed, !closed.status.isOpen { return closed }
             if let run = try await store.run(id: runID), !run.status.isOpen { return run }
         }
     }
@@ -163,6 +178,8 @@ public final class Worker: Service, Sendable {
                         poked = true
                     case .launch(let run, let history):
                         launch(run, history: history, into: &group)
+                    case .drive(let driver):
+                        drive(driver, into: &group)
                     case .shutdown:
                         running = false
                     }
@@ -209,13 +226,22 @@ public final class Worker: Service, Sendable {
     }
 
     private func launch(_ run: RunRecord, history: [HistoryEvent], into group: inout DiscardingTaskGroup) {
+        if let driver = register(run, history: history) { drive(driver, into: &group) }
+    }
+
+    /// Makes a driver for `run` and records it as driven; nil if it is driven already.
+    private func register(_ run: RunRecord, history: [HistoryEvent]) -> RunDriver? {
         let driver = RunDriver(run: run, history: history, registry: registry, environment: environment, logger: logger)
         let alreadyDriven = state.withLock { state -> Bool in
             if state.drivers[run.runID] != nil { return true }
             state.drivers[run.runID] = driver
             return false
         }
-        if alreadyDriven { return }
+        return alreadyDriven ? nil : driver
+    }
+
+    private func drive(_ driver: RunDriver, into group: inout DiscardingTaskGroup) {
+        let run = driver.run
         if run.cancelRequested { driver.mailbox.post(.cancelRequested) }
         group.addTask {
             let ending = await withTaskCancellationHandler {
@@ -223,7 +249,12 @@ public final class Worker: Service, Sendable {
             } onCancel: {
                 driver.mailbox.post(.stop("worker stopped"))
             }
-            self.state.withLock { _ = $0.drivers.removeValue(forKey: run.runID) }
+            // Waiters still there were not told of a close: they look the run up.
+            let waiters = self.state.withLock { state in
+                state.drivers.removeValue(forKey: run.runID)
+                return state.closeWaiters.removeValue(forKey: run.runID) ?? []
+            }
+            waiters.forEach { $0.resume(returning: nil) }
             switch ending {
             case .abandoned(let reason):
                 self.logger.debug("stopped driving run", metadata: ["run_id": "\(run.runID)", "reason": "\(reason)"])
@@ -239,15 +270,15 @@ public final class Worker: Service, Sendable {
     private var environment: DriverEnvironment {
         DriverEnvironment(
             workerID: configuration.workerID, committer: committer, store: store, registry: registry, limits: limits,
-            clock: clock, metrics: configuration.metricsFactory ?? MetricsSystem.factory,
+            clock: clock, metrics: configuration.metricsFactory ?? MetricsSystem.factory, startedMarkers: startedMarkers,
             leaseDuration: configuration.leaseDuration,
             historyWarningEvents: configuration.historyWarningEvents,
             historyLimitEvents: configuration.historyLimitEvents,
             isDraining: { self.state.withLock { $0.draining } },
             launch: { [wake] run, history in wake.post(.launch(run, history)) },
-            runClosed: { [weak self] run, _ in
+            runClosed: { [weak self] run, closed in
                 guard let self else { return }
-                self.resumeCloseWaiters(run.runID)
+                self.resumeCloseWaiters(run.runID, closed)
                 if let parent = run.parentRunID, let driver = self.state.withLock({ $0.drivers[parent] }) {
                     driver.mailbox.post(.childClosed(runID: run.runID))
                 }
@@ -258,9 +289,9 @@ public final class Worker: Service, Sendable {
             activityEnded: { self.state.withLock { $0.inflightActivities -= 1 } })
     }
 
-    private func resumeCloseWaiters(_ runID: String) {
+    private func resumeCloseWaiters(_ runID: String, _ closed: RunRecord?) {
         let waiters = state.withLock { $0.closeWaiters.removeValue(forKey: runID) ?? [] }
-        waiters.forEach { $0.resume() }
+        waiters.forEach { $0.resume(returning: closed) }
     }
 
     /// Wakes this worker's change check and, shortly after, other processes (coalesced).
