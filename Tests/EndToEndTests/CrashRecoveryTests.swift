@@ -8,15 +8,16 @@ import Testing
     @Test func killedWorkerResumesEveryRunExactlyWhereItStopped() async throws {
         let scratch = try Scratch()
         let worker = try WorkerProcess(scratch)
-        let activity = try await startDemo(scratch, id: "mid-activity", input: ["activitySeconds": 10, "sleepSeconds": 0, "waitForApproval": false])
+        let activity = try await startDemo(scratch, id: "mid-activity", input: ["activitySeconds": 20, "sleepSeconds": 0, "waitForApproval": false])
         let timer = try await startDemo(scratch, id: "mid-timer", input: ["activitySeconds": 0, "sleepSeconds": 10, "waitForApproval": false])
         let signal = try await startDemo(scratch, id: "mid-signal", input: ["activitySeconds": 0, "sleepSeconds": 0, "approvalTimeoutSeconds": NSNull()])
         let backoff = try await startDemo(
             scratch, id: "mid-backoff",
             input: ["activitySeconds": 0, "sleepSeconds": 0, "waitForApproval": false, "failFirstAttempts": 2, "retryInitialSeconds": 10])
 
-        // Wait until each run is where the test wants to kill it (each window lasts about 10 s,
-        // so slow polls under load do not miss it).
+        // Wait until each run is where the test wants to kill it (the activity's window lasts
+        // 20 s, the others 10 s, so slow polls under load do not miss them; only the activity's
+        // window decides the outcome, which the make test run missed once at 10 s).
         let reached = try await eventually {
             let timerWaiting = try await show("mid-timer", scratch).contains("waiting until")
             let signalWaiting = try await show("mid-signal", scratch).contains("waiting for signal")
