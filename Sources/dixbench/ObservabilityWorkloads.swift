@@ -9,13 +9,13 @@ import ServiceLifecycle
 /// 10 ms, and about 100 bytes per event on disk.
 extension DixBench {
     static func observabilityWorkloads() async throws -> [Measurement] {
-        [metricsScrape(services: 100, scrapes: 200)] + (try await healthHistory(events: scaled(1_000_000), services: 100))
+        [try metricsScrape(services: 100, scrapes: 200)] + (try await healthHistory(events: scaled(1_000_000), services: 100))
     }
 
     /// What `GET /metrics` does (render the registry) with the series of `services` monitored
     /// services, recorded through the same calls a monitor round makes.
-    static func metricsScrape(services: Int, scrapes: Int) -> Measurement {
-        let factory = try! MetricsBootstrap.makeFactory()
+    static func metricsScrape(services: Int, scrapes: Int) throws -> Measurement {
+        let factory = try MetricsBootstrap.makeFactory()
         let metrics = ServiceMetrics(factory: factory)
         for index in 0..<services {
             let service = "service-\(index)"

@@ -45,7 +45,7 @@ struct MonitorReconciler {
         }
         for (id, run) in open.sorted(by: { $0.key < $1.key }) {
             _ = try await client.cancel(run.runID)
-            outcome.canceled.append(String(id.dropFirst(ServiceMonitorWorkflow.workflowID(for: "").count)))
+            outcome.canceled.append((try? PayloadCodec.decode(ServiceMonitorInput.self, from: run.input).spec.service) ?? id)
         }
         for (verb, services) in [
             ("started", outcome.started), ("reconfigured", outcome.reconfigured), ("canceled", outcome.canceled),

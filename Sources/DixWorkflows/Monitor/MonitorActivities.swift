@@ -43,9 +43,7 @@ public struct MonitorHTTPCheckActivity: Activity {
 
     public func run(_ input: MonitoredCheck<HTTPCheck>, context: ActivityContext) async throws -> HTTPCheckResult {
         try await throughBreaker(breakers.getOrCreate(monitorBreakerName(service: input.service, check: "http"))) {
-            let result = try await checker.check(input.check)
-            try result.requireHealthy()
-            return result
+            try await HTTPCheckActivity(checker: checker, throwsWhenUnhealthy: true).run(input.check, context: context)
         }
     }
 }
@@ -65,7 +63,7 @@ public struct MonitorNodeSyncActivity: Activity {
 
     public func run(_ input: MonitoredCheck<NodeSyncCheck>, context: ActivityContext) async throws -> NodeSyncResult {
         try await throughBreaker(breakers.getOrCreate(monitorBreakerName(service: input.service, check: "node_sync"))) {
-            try await checker.check(input.check)
+            try await NodeSyncCheckActivity(checker: checker).run(input.check, context: context)
         }
     }
 }
