@@ -33,7 +33,12 @@ public struct RunDescription: Sendable, Codable {
                 index: index, kind: kind, name: event.name ?? "", attempts: 0, started: event.detail?.scheduledAt ?? event.time,
                 outcome: "running")
             if event.name != nil && step.name.isEmpty { step.name = event.name! }
-            if let options = event.detail?.options { step.options = options }
+            // Activity events record options only when they differ from the defaults.
+            if let options = event.detail?.options {
+                step.options = options
+            } else if kind == .activity && step.options == nil {
+                step.options = ActivityOptions()
+            }
             if let attempt = event.attempt { step.attempts = max(step.attempts, attempt) }
             switch event.kind {
             case .activityStarted:

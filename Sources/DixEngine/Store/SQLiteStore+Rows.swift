@@ -96,14 +96,25 @@ extension SQLiteStore {
         try insertEvent(started, runID: run.runID, db)
     }
 
+    /// Appends an event: every step's commit does, so its values are bound directly.
     static func insertEvent(_ event: HistoryEvent, runID: String, _ db: Database) throws {
-        try db.cachedStatement(sql: """
+        let insert = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO events (run_id, event_index, step, kind, name, attempt, digest, input, output, error, detail, time)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                runID, event.index, event.step, event.kind.rawValue, event.name, event.attempt, event.inputDigest,
-                event.input, event.output, json(event.error), json(event.detail), ms(event.time),
-            ])
+            """))
+        insert.bind(runID, at: 1)
+        insert.bind(event.index, at: 2)
+        insert.bind(event.step, at: 3)
+        insert.bind(event.kind.rawValue, at: 4)
+        insert.bind(event.name, at: 5)
+        insert.bind(event.attempt, at: 6)
+        insert.bind(event.inputDigest, at: 7)
+        insert.bind(event.input, at: 8)
+        insert.bind(event.output, at: 9)
+        insert.bind(json(event.error), at: 10)
+        insert.bind(json(event.detail), at: 11)
+        insert.bind(ms(event.time), at: 12)
+        try insert.execute(db)
     }
 
     static func isUniqueViolation(_ error: Error) -> Bool {

@@ -35,6 +35,14 @@ struct ActivityRunner: Sendable {
 
     var options: ActivityOptions { command.options ?? ActivityOptions() }
 
+    /// The options as the step's events record them: only when they differ from the defaults
+    /// (which `dixctl workflow show` displays for a step that recorded none). The defaults
+    /// would be three quarters of a small step's event.
+    var recordedOptions: ActivityOptions? {
+        let options = self.options
+        return options == ActivityOptions() ? nil : options
+    }
+
     func execute() async {
         let policy = options.retryPolicy
         var attempt = (recorded?.lastFailedAttempt ?? 0) + 1
@@ -65,7 +73,7 @@ struct ActivityRunner: Sendable {
                 complete([HistoryEvent(
                     step: command.step, kind: .activityCompleted, name: command.name, attempt: attempt,
                     inputDigest: command.digest, input: command.input, output: output,
-                    detail: EventDetail(options: options, scheduledAt: scheduledAt), time: clock.now())])
+                    detail: EventDetail(options: recordedOptions, scheduledAt: scheduledAt), time: clock.now())])
                 return
             case .failure(let error):
                 let info = ErrorInfo(error)
@@ -84,7 +92,7 @@ struct ActivityRunner: Sendable {
                 record([HistoryEvent(
                     step: command.step, kind: .activityAttemptFailed, name: command.name, attempt: attempt,
                     inputDigest: command.digest, input: command.input, error: info,
-                    detail: EventDetail(deadline: nextAttemptAt, options: options, scheduledAt: scheduledAt), time: clock.now())])
+                    detail: EventDetail(deadline: nextAttemptAt, options: recordedOptions, scheduledAt: scheduledAt), time: clock.now())])
                 do { try await clock.sleep(until: nextAttemptAt) } catch { return }
                 attempt += 1
             }
@@ -95,7 +103,7 @@ struct ActivityRunner: Sendable {
     /// `dixctl workflow show` lists it with its policy; a fast attempt records only its completion.
     private func startedMarker(attempt: Int, scheduledAt: Date) -> FixedDelayTimer.Token? {
         guard attempt == 1 && recorded?.scheduledAt == nil else { return nil }
-        let (record, command, options) = (self.record, self.command, self.options)
+        let (record, command, options) = (self.record, self.command, self.recordedOptions)
         return markers.schedule {
             record([HistoryEvent(
                 step: command.step, kind: .activityStarted, name: command.name, attempt: attempt,
@@ -109,7 +117,7 @@ struct ActivityRunner: Sendable {
         complete([HistoryEvent(
             step: command.step, kind: .activityFailed, name: command.name, attempt: attempt,
             inputDigest: command.digest, input: command.input, error: info,
-            detail: EventDetail(options: options, scheduledAt: scheduledAt), time: clock.now())])
+            detail: EventDetail(options: recordedOptions, scheduledAt: scheduledAt), time: clock.now())])
     }
 
     /// One attempt, raced against its timeouts. The attempt runs in its own task so that code

@@ -2,29 +2,68 @@ import CoreMetrics
 import Foundation
 import Logging
 
-/// What a live run driver needs from its worker.
-struct DriverEnvironment: Sendable {
-    var workerID: String
-    var committer: GroupCommitter
-    var store: any WorkflowStore
-    var registry: WorkflowRegistry
-    var limits: [String: ConcurrencyLimit]
-    var clock: any EngineClock
-    var metrics: any MetricsFactory
+/// What a live run driver needs from its worker. A class: drivers and activity runners pass
+/// it around on every step, and a copy of the struct retained each of its fields.
+final class DriverEnvironment: Sendable {
+    let workerID: String
+    let committer: GroupCommitter
+    let store: any WorkflowStore
+    let registry: WorkflowRegistry
+    let limits: [String: ConcurrencyLimit]
+    let clock: any EngineClock
+    let metrics: any MetricsFactory
     /// Arms the `activityStarted` markers of activity attempts.
-    var startedMarkers: FixedDelayTimer
-    var leaseDuration: Duration
-    var historyWarningEvents: Int
-    var historyLimitEvents: Int
-    var isDraining: @Sendable () -> Bool
+    let startedMarkers: FixedDelayTimer
+    let leaseDuration: Duration
+    let historyWarningEvents: Int
+    let historyLimitEvents: Int
+    let isDraining: @Sendable () -> Bool
     /// Starts driving a run this worker created (a child, a continue-as-new successor).
-    var launch: @Sendable (RunRecord, [HistoryEvent]) -> Void
+    let launch: @Sendable (RunRecord, [HistoryEvent]) -> Void
     /// Tells the worker a run closed (result waiters, other runs, other processes); `closed`
     /// is its record as the close left it, when the store returned it.
-    var runClosed: @Sendable (_ run: RunRecord, _ closed: RunRecord?) -> Void
+    let runClosed: @Sendable (_ run: RunRecord, _ closed: RunRecord?) -> Void
     /// Tells other runs and processes that something they may wait for changed.
-    var notifyOthers: @Sendable () -> Void
+    let notifyOthers: @Sendable () -> Void
     /// Counts in-flight activity attempts, for graceful shutdown.
-    var activityBegan: @Sendable () -> Void
-    var activityEnded: @Sendable () -> Void
+    let activityBegan: @Sendable () -> Void
+    let activityEnded: @Sendable () -> Void
+
+    init(
+        workerID: String,
+        committer: GroupCommitter,
+        store: any WorkflowStore,
+        registry: WorkflowRegistry,
+        limits: [String: ConcurrencyLimit],
+        clock: any EngineClock,
+        metrics: any MetricsFactory,
+        startedMarkers: FixedDelayTimer,
+        leaseDuration: Duration,
+        historyWarningEvents: Int,
+        historyLimitEvents: Int,
+        isDraining: @escaping @Sendable () -> Bool,
+        launch: @escaping @Sendable (RunRecord, [HistoryEvent]) -> Void,
+        runClosed: @escaping @Sendable (_ run: RunRecord, _ closed: RunRecord?) -> Void,
+        notifyOthers: @escaping @Sendable () -> Void,
+        activityBegan: @escaping @Sendable () -> Void,
+        activityEnded: @escaping @Sendable () -> Void
+    ) {
+        self.workerID = workerID
+        self.committer = committer
+        self.store = store
+        self.registry = registry
+        self.limits = limits
+        self.clock = clock
+        self.metrics = metrics
+        self.startedMarkers = startedMarkers
+        self.leaseDuration = leaseDuration
+        self.historyWarningEvents = historyWarningEvents
+        self.historyLimitEvents = historyLimitEvents
+        self.isDraining = isDraining
+        self.launch = launch
+        self.runClosed = runClosed
+        self.notifyOthers = notifyOthers
+        self.activityBegan = activityBegan
+        self.activityEnded = activityEnded
+    }
 }
