@@ -153,4 +153,28 @@ import Testing
         #expect(Gate.peak.all.compactMap(Int.init).max() == 2)
         await harness.stop()
     }
+
+    /// Events keep options only when they differ from the defaults (the defaults were most of a
+    /// small step's row); `describe` still shows every activity step's effective policy.
+    @Test func eventsRecordOnlyOptionsThatDifferFromTheDefaults() async throws {
+        struct Workflow: DixEngine.Workflow {
+            static let name = "two-policies"
+            func run(_ input: String, context: WorkflowContext) async throws -> String {
+                let first = try await context.execute(Echo.self, input)
+                return try await context.execute(
+                    Echo.self, first, options: ActivityOptions(startToCloseTimeout: .seconds(5), retryPolicy: RetryPolicy(maximumAttempts: 2)))
+            }
+        }
+        let harness = try EngineHarness { $0.register(Workflow.self) }
+        #expect(try await harness.worker.execute(Workflow.self, input: "x", id: "policies") == "echo echo x")
+        let completions = try await harness.history("policies").filter { $0.kind == .activityCompleted }
+        #expect(completions.count == 2)
+        #expect(completions[0].detail?.options == nil)
+        #expect(completions[0].detail?.scheduledAt != nil)
+        #expect(completions[1].detail?.options?.retryPolicy.maximumAttempts == 2)
+        #expect(completions[1].detail?.options?.startToCloseTimeout == .seconds(5))
+        let steps = try await harness.client.describe("policies").steps
+        #expect(steps.map(\.options) == [ActivityOptions(), ActivityOptions(startToCloseTimeout: .seconds(5), retryPolicy: RetryPolicy(maximumAttempts: 2))])
+        await harness.stop()
+    }
 }

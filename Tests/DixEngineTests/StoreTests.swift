@@ -49,6 +49,59 @@ import Testing
         #expect(try await store.history(runID: "r1").count == 2)
     }
 
+    /// A write refused part-way (its action already applied, then the fence failed) leaves
+    /// nothing behind, and the next write commits normally.
+    @Test func aRefusedWriteIsRolledBackWhole() async throws {
+        let store = try SQLiteStore(path: try path())
+        let now = Date()
+        _ = try await store.startRun(NewRun(runID: "r1", workflowID: "w1", workflowType: "t", input: Data("1".utf8)), now: now)
+        _ = try await store.startRun(NewRun(runID: "r2", workflowID: "w2", workflowType: "t", input: Data("1".utf8)), now: now)
+        _ = try await store.claim(owner: "a", limit: 10, leaseUntil: now.addingTimeInterval(60), now: now)
+        var stale = RunWrite(runID: "r1", leaseToken: 9)
+        stale.action = .sendSignal(step: 0, target: "w2", name: "go", payload: Data("1".utf8), time: now)
+        let refused = store.commit([stale], now: now)
+        #expect((refused[0].failureValue as? EngineError)?.code == .leaseLost)
+        #expect(try await store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM signals") } == 0)
+        #expect(try await store.history(runID: "r1").count == 1)
+
+        var valid = stale
+        valid.leaseToken = 1
+        #expect(try store.commit([valid], now: now)[0].get().eventCount == 2)
+        #expect(try await store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM signals") } == 1)
+    }
+
+    /// Values bound through SQLite's C API read back as the same values bound by GRDB, types
+    /// included (an empty blob too).
+    @Test func rawBindingsMatchGRDBs() throws {
+        let store = try SQLiteStore(path: try path())
+        try store.pool.write { db in
+            try db.execute(sql: "CREATE TABLE bound (id INTEGER, text TEXT, blob BLOB, integer INTEGER, real REAL)")
+            let cases: [(String?, Data?, Int64?, Double?)] = [
+                ("plain", Data("x".utf8), 1, 0.5),
+                ("", Data(), Int64.min, -0.0),
+                ("naïve — 東京 🚀", Data([0, 255, 0]), Int64.max, 1e300),
+                ("nul\u{0}inside", Data(repeating: 7, count: 10_000), 0, Double.pi),
+                (nil, nil, nil, nil),
+            ]
+            for (index, (text, blob, integer, real)) in cases.enumerated() {
+                let raw = RawStatement(try db.cachedStatement(sql: "INSERT INTO bound VALUES (?, ?, ?, ?, ?)"))
+                raw.bind(index * 2, at: 1)
+                raw.bind(text, at: 2)
+                raw.bind(blob, at: 3)
+                raw.bind(integer, at: 4)
+                raw.bind(real, at: 5)
+                try raw.execute(db)
+                try db.execute(sql: "INSERT INTO bound VALUES (?, ?, ?, ?, ?)", arguments: [index * 2 + 1, text, blob, integer, real])
+            }
+            let rows = try Row.fetchAll(db, sql: "SELECT text, blob, integer, real, typeof(text), typeof(blob) FROM bound ORDER BY id")
+            for pair in stride(from: 0, to: rows.count, by: 2) {
+                #expect(rows[pair] == rows[pair + 1], "case \(pair / 2)")
+            }
+            // Text is bound with its length: a NUL inside is kept (GRDB's binding stops there).
+            #expect(try Int.fetchOne(db, sql: "SELECT length(CAST(text AS BLOB)) FROM bound WHERE id = 6") == 10)
+        }
+    }
+
     /// Steps' commits do not rewrite the run's row; its event count is counted while it is
     /// open, kept when it closes, and a terminate appends after the last event.
     @Test func eventCountsStayExactOpenAndClosed() async throws {
