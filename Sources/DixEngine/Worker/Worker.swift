@@ -220,6 +220,8 @@ public final class Worker: Service, Sendable {
                 launch(run, history: histories[run.runID] ?? [], into: &group)
             }
             if runs.count == min(capacity, 512) { wake.post(.poke) }
+        } catch is CancellationError {
+            // The worker is stopping; runs claimed just now are released with the others.
         } catch {
             logger.error("could not claim runs", metadata: ["error": "\(error)"])
         }
