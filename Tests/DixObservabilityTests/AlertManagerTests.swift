@@ -77,6 +77,36 @@ struct AlertManagerTests {
         #expect(records.first { $0.service == "geth" }?.resolved == Self.origin.addingTimeInterval(120))
     }
 
+    /// An alert with extra labels, taken over after a restart, resolves with the fingerprint and
+    /// labels it fired with (receivers match the two notifications by fingerprint).
+    @Test func aTakenOverAlertResolvesWithTheFingerprintItFiredWith() async throws {
+        let history = try HealthHistory.inMemory()
+        let rules = DefaultAlertRules.make().filter { $0.name == "circuit_open" }
+        let before = try AlertManager(rules: rules, dispatcher: AlertDispatcher(channels: []), history: history)
+        let fired = await before.observe(
+            ServiceObservation(service: "geth", time: Self.origin, openCircuits: ["geth.http"]))
+        #expect(fired.map(\.alert.labels) == [["breaker": "geth.http"]])
+        try await history.flush()
+        let left = try await history.unresolvedAlerts()
+        #expect(left.map(\.labels) == [["breaker": "geth.http"]])
+        #expect(left.map(\.fingerprint) == fired.map(\.alert.fingerprint))
+
+        let channel = RecordingChannel()
+        let dispatcher = AlertDispatcher(channels: [channel], configuration: .quick())
+        let after = try AlertManager(rules: rules, dispatcher: dispatcher, history: history)
+        await after.resume(left)
+        try await withDispatcher(dispatcher) {
+            var delivered = channel.delivered.makeAsyncIterator()
+            await after.observe(ServiceObservation(service: "geth", time: Self.origin.addingTimeInterval(30)))
+            let resolved = await delivered.next()
+            #expect(resolved?.status == .resolved)
+            #expect(resolved?.alert.fingerprint == left[0].fingerprint)
+            #expect(resolved?.alert.labels == ["breaker": "geth.http"])
+        }
+        try await history.flush()
+        #expect(try await history.unresolvedAlerts().isEmpty)
+    }
+
     @Test func firingIsNotifiedOnceThenRepeatedAfterTheIntervalAndResolved() async throws {
         let channel = RecordingChannel()
         let dispatcher = AlertDispatcher(channels: [channel], configuration: .quick())

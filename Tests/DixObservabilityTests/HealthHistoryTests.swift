@@ -12,6 +12,32 @@ struct HealthHistoryTests {
 
     static func at(minutes: Double) -> Date { origin.addingTimeInterval(minutes * 60) }
 
+    /// A history written before alerts kept their labels gains the column, and its alerts read
+    /// back without labels.
+    @Test func aHistoryFromBeforeAlertLabelsIsUpgraded() async throws {
+        let path = try TemporaryDirectory.make().appendingPathComponent("health.db").path
+        let queue = try DatabaseQueue(path: path)
+        _ = try HealthHistory(database: queue)
+        try await queue.write { db in
+            // As the previous version left it: no labels column, its migration not applied.
+            try db.execute(sql: "ALTER TABLE alert_history DROP COLUMN labels")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'health-history-v2-alert-labels'")
+            try db.execute(sql: """
+                INSERT INTO alert_history (fingerprint, type, severity, service, message, fired)
+                VALUES ('f1', 'service_down', 'critical', 'geth', 'geth is down', 1800000000000)
+                """)
+        }
+        let history = try HealthHistory(database: queue)
+        let left = try await history.unresolvedAlerts()
+        #expect(left.map(\.fingerprint) == ["f1"])
+        #expect(left.first?.labels == nil)
+        history.recordAlertFired(AlertRecord(
+            fingerprint: "f2", type: "circuit_open", severity: "warning", service: "geth", message: "open",
+            fired: Self.origin, labels: ["breaker": "geth.http"]))
+        try await history.flush()
+        #expect(try await history.unresolvedAlerts().map(\.labels) == [nil, ["breaker": "geth.http"]])
+    }
+
     @Test(arguments: HistoryBackend.allCases)
     func eventsOfAServiceInARangeWithALimit(backend: HistoryBackend) async throws {
         let history = try backend.open(now: { Self.at(minutes: 100) })

@@ -81,7 +81,7 @@ public actor AlertManager {
             let alert = Alert(
                 type: AlertType(rawValue: record.type),
                 severity: AlertSeverity(rawValue: record.severity) ?? .warning, service: record.service,
-                message: record.message, startsAt: record.fired, endsAt: observation.time)
+                message: record.message, labels: record.labels ?? [:], startsAt: record.fired, endsAt: observation.time)
             resolveResumed(alert, fingerprint: fingerprint, at: observation.time)
             transitions.append(.resolved(alert))
         }
@@ -140,7 +140,7 @@ public actor AlertManager {
             lastNotified[alert.fingerprint] = time
             history?.recordAlertFired(AlertRecord(
                 fingerprint: alert.fingerprint, type: alert.type.rawValue, severity: alert.severity.rawValue,
-                service: alert.service, message: alert.message, fired: alert.startsAt))
+                service: alert.service, message: alert.message, fired: alert.startsAt, labels: alert.labels))
             counter(MetricCatalog.alertsFired.name, [("type", alert.type.rawValue), ("severity", alert.severity.rawValue)])
                 .increment()
             gauge(MetricCatalog.alertsActive.name, active).record(1)

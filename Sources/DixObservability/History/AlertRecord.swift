@@ -10,10 +10,13 @@ public struct AlertRecord: Sendable, Hashable, Codable {
     public var message: String
     public var fired: Date
     public var resolved: Date?
+    /// The alert's extra labels (see ``Alert/labels``), nil when it had none; a record written
+    /// before dixmgr kept them has none either.
+    public var labels: [String: String]?
 
     public init(
         fingerprint: String, type: String, severity: String, service: String, message: String, fired: Date,
-        resolved: Date? = nil
+        resolved: Date? = nil, labels: [String: String]? = nil
     ) {
         self.fingerprint = fingerprint
         self.type = type
@@ -22,5 +25,6 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         self.message = message
         self.fired = fired
         self.resolved = resolved
+        self.labels = labels?.isEmpty == true ? nil : labels
     }
 }

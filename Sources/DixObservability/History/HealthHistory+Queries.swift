@@ -130,13 +130,14 @@ extension HealthHistory {
         }
     }
 
-    private static let alertColumns = "fingerprint, type, severity, service, message, fired, resolved"
+    private static let alertColumns = "fingerprint, type, severity, service, message, fired, resolved, labels"
 
     @Sendable private static func alertRecord(_ row: Row) -> AlertRecord {
         AlertRecord(
             fingerprint: row["fingerprint"], type: row["type"], severity: row["severity"],
             service: row["service"], message: row["message"], fired: Milliseconds.date(row["fired"]),
-            resolved: (row["resolved"] as Int64?).map(Milliseconds.date))
+            resolved: (row["resolved"] as Int64?).map(Milliseconds.date),
+            labels: (row["labels"] as String?).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) })
     }
 
     /// The newest `limit` rows of `table` whose `timeColumn` lies in `since...until` (now when

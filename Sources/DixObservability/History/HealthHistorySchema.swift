@@ -71,6 +71,11 @@ enum HealthHistorySchema {
                 CREATE INDEX alert_history_open ON alert_history(fingerprint) WHERE resolved IS NULL;
                 """)
         }
+        // Alerts keep their extra labels, so that one taken over after a restart resolves with
+        // the fingerprint it fired with.
+        migrator.registerMigration("health-history-v2-alert-labels") { db in
+            try db.execute(sql: "ALTER TABLE alert_history ADD COLUMN labels TEXT")
+        }
         try migrator.migrateSharedFile(database)
     }
 }

@@ -4,6 +4,13 @@ import GRDB
 /// Commits a batch of queued writes inside one transaction, deriving downtime incidents from
 /// health events as it goes.
 enum HealthHistoryWriter {
+    /// Alert labels as stored: a JSON object with sorted keys.
+    private static let labelEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
     static func commit(_ batch: [PendingWrite], in db: Database) throws {
         guard !batch.isEmpty else { return }
         let insertEvent = try db.cachedStatement(sql: """
@@ -26,12 +33,13 @@ enum HealthHistoryWriter {
             case .alertFired(let alert):
                 try db.execute(
                     sql: """
-                        INSERT INTO alert_history (fingerprint, type, severity, service, message, fired, resolved)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO alert_history (fingerprint, type, severity, service, message, fired, resolved, labels)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         alert.fingerprint, alert.type, alert.severity, alert.service, alert.message,
                         Milliseconds.from(alert.fired), alert.resolved.map(Milliseconds.from),
+                        try alert.labels.map { String(decoding: try Self.labelEncoder.encode($0), as: UTF8.self) },
                     ])
             case .alertResolved(let fingerprint, let time):
                 try db.execute(
