@@ -116,8 +116,4 @@ extension SQLiteStore {
         insert.bind(ms(event.time), at: 12)
         try insert.execute(db)
     }
-
-    static func isUniqueViolation(_ error: Error) -> Bool {
-        (error as? DatabaseError)?.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
-    }
 }
