@@ -10,6 +10,15 @@ import Testing
         return directory.appendingPathComponent("state.db").path
     }
 
+    /// A store with runs r1 (workflow w1) and r2 (w2), both claimed by worker a with token 1.
+    func twoClaimedRuns(now: Date) async throws -> SQLiteStore {
+        let store = try SQLiteStore(path: try path())
+        _ = try await store.startRun(NewRun(runID: "r1", workflowID: "w1", workflowType: "t", input: Data("1".utf8)), now: now)
+        _ = try await store.startRun(NewRun(runID: "r2", workflowID: "w2", workflowType: "t", input: Data("1".utf8)), now: now)
+        _ = try await store.claim(owner: "a", limit: 10, leaseUntil: now.addingTimeInterval(60), now: now)
+        return store
+    }
+
     @Test func commitsAreDurableByDefaultInWALMode() throws {
         let store = try SQLiteStore(path: try path())
         #expect(try store.synchronousMode() == "FULL")
@@ -52,11 +61,8 @@ import Testing
     /// A write refused part-way (its action already applied, then the fence failed) leaves
     /// nothing behind, and the next write commits normally.
     @Test func aRefusedWriteIsRolledBackWhole() async throws {
-        let store = try SQLiteStore(path: try path())
         let now = Date()
-        _ = try await store.startRun(NewRun(runID: "r1", workflowID: "w1", workflowType: "t", input: Data("1".utf8)), now: now)
-        _ = try await store.startRun(NewRun(runID: "r2", workflowID: "w2", workflowType: "t", input: Data("1".utf8)), now: now)
-        _ = try await store.claim(owner: "a", limit: 10, leaseUntil: now.addingTimeInterval(60), now: now)
+        let store = try await twoClaimedRuns(now: now)
         var stale = RunWrite(runID: "r1", leaseToken: 9)
         stale.action = .sendSignal(step: 0, target: "w2", name: "go", payload: Data("1".utf8), time: now)
         let refused = store.commit([stale], now: now)
@@ -105,11 +111,8 @@ import Testing
     /// Steps' commits do not rewrite the run's row; its event count is counted while it is
     /// open, kept when it closes, and a terminate appends after the last event.
     @Test func eventCountsStayExactOpenAndClosed() async throws {
-        let store = try SQLiteStore(path: try path())
         let now = Date()
-        _ = try await store.startRun(NewRun(runID: "r1", workflowID: "w1", workflowType: "t", input: Data("1".utf8)), now: now)
-        _ = try await store.startRun(NewRun(runID: "r2", workflowID: "w2", workflowType: "t", input: Data("1".utf8)), now: now)
-        _ = try await store.claim(owner: "a", limit: 10, leaseUntil: now.addingTimeInterval(60), now: now)
+        let store = try await twoClaimedRuns(now: now)
         let event = HistoryEvent(step: 0, kind: .timerFired, name: "sleep", inputDigest: "x", time: now)
         for runID in ["r1", "r2"] {
             for _ in 0..<3 { _ = try store.commit([RunWrite(runID: runID, leaseToken: 1, events: [event])], now: now)[0].get() }
