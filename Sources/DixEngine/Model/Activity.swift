@@ -39,31 +39,27 @@ public struct ActivityContext: Sendable {
     public let stepIndex: Int
     /// A logger carrying the run ID, workflow ID, activity name and step as metadata.
     public var logger: Logger {
-        guard let runLogger else { return givenLogger }
-        var logger = runLogger
+        guard addsStepMetadata else { return baseLogger }
+        var logger = baseLogger
         logger[metadataKey: "activity"] = "\(activityName)"
         logger[metadataKey: "step"] = "\(stepIndex)"
         return logger
     }
 
-    private let givenLogger: Logger
-    /// The run's logger, to which ``logger`` adds the activity's metadata when it is used:
-    /// most attempts never log, and setting metadata can cost as much as a fast attempt.
-    private let runLogger: Logger?
+    private let baseLogger: Logger
+    /// Whether ``logger`` adds the activity and step to `baseLogger` (the run's logger) when it
+    /// is used: most attempts never log, and setting metadata can cost as much as a fast attempt.
+    private let addsStepMetadata: Bool
     let heartbeatSink: HeartbeatSink?
 
+    /// A context whose logger is `logger` as given.
     package init(
         attempt: Int, workflowID: String, runID: String, activityName: String, stepIndex: Int,
         logger: Logger, heartbeatSink: HeartbeatSink? = nil
     ) {
-        self.attempt = attempt
-        self.workflowID = workflowID
-        self.runID = runID
-        self.activityName = activityName
-        self.stepIndex = stepIndex
-        givenLogger = logger
-        runLogger = nil
-        self.heartbeatSink = heartbeatSink
+        self.init(
+            attempt: attempt, workflowID: workflowID, runID: runID, activityName: activityName, stepIndex: stepIndex,
+            baseLogger: logger, addsStepMetadata: false, heartbeatSink: heartbeatSink)
     }
 
     /// An attempt's context whose logger is `runLogger` with the activity and step added.
@@ -71,13 +67,22 @@ public struct ActivityContext: Sendable {
         attempt: Int, workflowID: String, runID: String, activityName: String, stepIndex: Int,
         runLogger: Logger, heartbeatSink: HeartbeatSink?
     ) {
+        self.init(
+            attempt: attempt, workflowID: workflowID, runID: runID, activityName: activityName, stepIndex: stepIndex,
+            baseLogger: runLogger, addsStepMetadata: true, heartbeatSink: heartbeatSink)
+    }
+
+    private init(
+        attempt: Int, workflowID: String, runID: String, activityName: String, stepIndex: Int,
+        baseLogger: Logger, addsStepMetadata: Bool, heartbeatSink: HeartbeatSink?
+    ) {
         self.attempt = attempt
         self.workflowID = workflowID
         self.runID = runID
         self.activityName = activityName
         self.stepIndex = stepIndex
-        givenLogger = runLogger
-        self.runLogger = runLogger
+        self.baseLogger = baseLogger
+        self.addsStepMetadata = addsStepMetadata
         self.heartbeatSink = heartbeatSink
     }
 

@@ -102,6 +102,11 @@ public struct ActivityOptions: Sendable, Hashable, Codable {
         self.retryPolicy = retryPolicy
     }
 
+    /// These options as a step's events record them: nil when they are the defaults, which
+    /// `dixctl workflow show` displays for a step that recorded none (the defaults would be
+    /// three quarters of a small step's event).
+    var unlessDefault: ActivityOptions? { self == ActivityOptions() ? nil : self }
+
     private enum CodingKeys: String, CodingKey {
         case startToCloseTimeout, scheduleToCloseTimeout, heartbeatTimeout, retryPolicy
     }

@@ -35,13 +35,8 @@ struct ActivityRunner: Sendable {
 
     var options: ActivityOptions { command.options ?? ActivityOptions() }
 
-    /// The options as the step's events record them: only when they differ from the defaults
-    /// (which `dixctl workflow show` displays for a step that recorded none). The defaults
-    /// would be three quarters of a small step's event.
-    var recordedOptions: ActivityOptions? {
-        let options = self.options
-        return options == ActivityOptions() ? nil : options
-    }
+    /// The options as the step's events record them (see ``ActivityOptions/unlessDefault``).
+    var recordedOptions: ActivityOptions? { command.options?.unlessDefault }
 
     func execute() async {
         let policy = options.retryPolicy

@@ -404,7 +404,7 @@ final class RunDriver: Sendable {
                 step: command.step, kind: .activityFailed, name: command.name, attempt: 1, inputDigest: command.digest,
                 input: command.input,
                 error: ErrorInfo(type: "ActivityNotRegistered", message: "activity '\(command.name)' is not registered with this worker", nonRetryable: true),
-                detail: EventDetail(options: command.options), time: environment.clock.now())]))
+                detail: EventDetail(options: command.options?.unlessDefault), time: environment.clock.now())]))
             return
         }
         let runner = ActivityRunner(

@@ -33,6 +33,8 @@ func throughBreaker<T>(_ breaker: CircuitBreaker, _ operation: () async throws -
 /// throws, so the engine retries it under the monitor's policy and the breaker counts it.
 public struct MonitorHTTPCheckActivity: Activity {
     public static let name = "monitor.http"
+    /// The check's part of its breaker name (see ``monitorBreakerName(service:check:)``).
+    public static let breakerCheck = "http"
     public let checker: HTTPHealthChecker
     public let breakers: CircuitBreakerRegistry
 
@@ -42,7 +44,7 @@ public struct MonitorHTTPCheckActivity: Activity {
     }
 
     public func run(_ input: MonitoredCheck<HTTPCheck>, context: ActivityContext) async throws -> HTTPCheckResult {
-        try await throughBreaker(breakers.getOrCreate(monitorBreakerName(service: input.service, check: "http"))) {
+        try await throughBreaker(breakers.getOrCreate(monitorBreakerName(service: input.service, check: Self.breakerCheck))) {
             try await HTTPCheckActivity(checker: checker, throwsWhenUnhealthy: true).run(input.check, context: context)
         }
     }
@@ -53,6 +55,8 @@ public struct MonitorHTTPCheckActivity: Activity {
 /// or short of peers is a result, since its figures are what the monitor records.
 public struct MonitorNodeSyncActivity: Activity {
     public static let name = "monitor.node-sync"
+    /// The check's part of its breaker name (see ``monitorBreakerName(service:check:)``).
+    public static let breakerCheck = "node_sync"
     public let checker: NodeSyncChecker
     public let breakers: CircuitBreakerRegistry
 
@@ -62,7 +66,7 @@ public struct MonitorNodeSyncActivity: Activity {
     }
 
     public func run(_ input: MonitoredCheck<NodeSyncCheck>, context: ActivityContext) async throws -> NodeSyncResult {
-        try await throughBreaker(breakers.getOrCreate(monitorBreakerName(service: input.service, check: "node_sync"))) {
+        try await throughBreaker(breakers.getOrCreate(monitorBreakerName(service: input.service, check: Self.breakerCheck))) {
             try await NodeSyncCheckActivity(checker: checker).run(input.check, context: context)
         }
     }
@@ -84,7 +88,7 @@ public struct MonitorRestartActivity: Activity {
         let result = try await manager.restart(input.service)
         if result.performed {
             let known = Set(breakers.names)
-            for check in ["http", "node_sync"] {
+            for check in [MonitorHTTPCheckActivity.breakerCheck, MonitorNodeSyncActivity.breakerCheck] {
                 let name = monitorBreakerName(service: input.service, check: check)
                 if known.contains(name) { breakers.getOrCreate(name).reset() }
             }

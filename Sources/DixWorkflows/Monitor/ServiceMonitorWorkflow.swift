@@ -110,7 +110,7 @@ public struct ServiceMonitorWorkflow: Workflow {
             } catch let failure as ActivityFailure {
                 failures.append("http: \(failure.cause.message)")
                 if failure.cause.type == circuitOpenErrorType {
-                    report.openCircuits.append(monitorBreakerName(service: spec.service, check: "http"))
+                    report.openCircuits.append(monitorBreakerName(service: spec.service, check: MonitorHTTPCheckActivity.breakerCheck))
                 }
             }
         }
@@ -128,7 +128,7 @@ public struct ServiceMonitorWorkflow: Workflow {
             } catch let failure as ActivityFailure {
                 failures.append("node sync: \(failure.cause.message)")
                 if failure.cause.type == circuitOpenErrorType {
-                    report.openCircuits.append(monitorBreakerName(service: spec.service, check: "node_sync"))
+                    report.openCircuits.append(monitorBreakerName(service: spec.service, check: MonitorNodeSyncActivity.breakerCheck))
                 }
             }
         }
