@@ -89,8 +89,24 @@ package final class SQLiteStore: WorkflowStore {
 extension DatabaseMigrator {
     /// Applies pending migrations to a database file other processes may be opening at the
     /// same moment (see ``SharedDatabaseFile``).
+    ///
+    /// GRDB reads which migrations are applied once, then runs each pending one in its own
+    /// transaction. Another process can apply one in between, and running it again then fails
+    /// in its own way ("duplicate column name" for an added column). Such a failure is taken
+    /// for that race only when the applied set changed meanwhile; doing it again then finds the
+    /// work done. A migration that fails on its own fails the same way with nothing changed.
     package func migrateSharedFile(_ writer: any DatabaseWriter) throws {
-        try SharedDatabaseFile.retryingConflicts { try migrate(writer) }
+        try SharedDatabaseFile.retryingConflicts {
+            let applied = try writer.read { try appliedIdentifiers($0) }
+            do {
+                try migrate(writer)
+            } catch let error as DatabaseError {
+                if try writer.read({ try appliedIdentifiers($0) }) != applied {
+                    throw SharedDatabaseFile.LostRace(underlying: error)
+                }
+                throw error
+            }
+        }
     }
 }
 
@@ -98,19 +114,29 @@ extension DatabaseMigrator {
 /// starting, two workers): their setup shows up as a lock or an "already exists" conflict,
 /// and doing it again then finds the file ready.
 package enum SharedDatabaseFile {
+    /// A step failed because another process did the same work first.
+    struct LostRace: Error {
+        let underlying: any Error
+    }
+
     package static func retryingConflicts<T>(_ body: () throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
                 return try body()
-            } catch let error as DatabaseError where attempt < 40 {
+            } catch where isConflict(error) {
                 attempt += 1
-                let conflict = error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
-                    || (error.message ?? "").contains("already exists")
-                if !conflict { throw error }
+                if attempt > 40 { throw (error as? LostRace)?.underlying ?? error }
                 usleep(50_000)
             }
         }
+    }
+
+    static func isConflict(_ error: any Error) -> Bool {
+        if error is LostRace { return true }
+        guard let error = error as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+            || (error.message ?? "").contains("already exists")
     }
 
     /// Opens a pool on `path`, retrying conflicts with other processes opening it too.

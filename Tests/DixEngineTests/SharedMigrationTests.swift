@@ -1,0 +1,76 @@
+@testable import DixEngine
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+/// Two processes bringing one database file up to date at the same moment (dixmgr and dixctl
+/// starting together on a new host).
+@Suite struct SharedMigrationTests {
+    /// Two migrations, the second adding a column: running it twice fails ("duplicate column").
+    static func migrator(secondSQL: String = "ALTER TABLE items ADD COLUMN label TEXT") -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("items-v1") { db in try db.execute(sql: "CREATE TABLE items (id INTEGER PRIMARY KEY)") }
+        migrator.registerMigration("items-v2") { db in try db.execute(sql: secondSQL) }
+        return migrator
+    }
+
+    static func file() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixmigrate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("shared.db").path
+    }
+
+    /// A pool whose writer lets `other` migrate the file after it has read which migrations are
+    /// applied and before it begins the next one: the interleaving of two processes starting
+    /// together, made certain.
+    static func poolOvertaken(on path: String, by other: @escaping @Sendable () throws -> Void) throws -> DatabasePool {
+        let overtaken = Mutex(false)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            guard !db.configuration.readonly else { return }
+            db.trace(options: .statement) { event in
+                guard case .statement(let statement) = event, statement.sql.hasPrefix("BEGIN") else { return }
+                let first = overtaken.withLock { done in defer { done = true }; return !done }
+                if first { try? other() }
+            }
+        }
+        return try DatabasePool(path: path, configuration: configuration)
+    }
+
+    /// A file with the first migration applied, and two pools on it: `overtaken` reads which
+    /// migrations are applied, then the other process (`ahead`) applies the rest.
+    static func race() throws -> (overtaken: DatabasePool, ahead: DatabasePool) {
+        let path = try file()
+        try migrator().migrate(try DatabasePool(path: path), upTo: "items-v1")
+        let ahead = try DatabasePool(path: path)
+        return (try poolOvertaken(on: path) { try migrator().migrate(ahead) }, ahead)
+    }
+
+    @Test func aMigrationAnotherProcessAppliedMeanwhileIsNotRunAgain() throws {
+        // The race is real: GRDB alone runs items-v2 again and fails.
+        let unguarded = try Self.race()
+        #expect {
+            try Self.migrator().migrate(unguarded.overtaken)
+        } throws: { error in
+            (error as? DatabaseError)?.message?.contains("duplicate column name") == true
+        }
+
+        let guarded = try Self.race()
+        try Self.migrator().migrateSharedFile(guarded.overtaken)
+        #expect(try guarded.overtaken.read { try $0.columns(in: "items").map(\.name) } == ["id", "label"])
+        #expect(try guarded.overtaken.read { try Self.migrator().appliedMigrations($0) } == ["items-v1", "items-v2"])
+    }
+
+    @Test func aMigrationThatFailsOnItsOwnStillFailsWithItsError() throws {
+        let pool = try DatabasePool(path: try Self.file())
+        let broken = Self.migrator(secondSQL: "ALTER TABLE missing ADD COLUMN label TEXT")
+        #expect {
+            try broken.migrateSharedFile(pool)
+        } throws: { error in
+            (error as? DatabaseError)?.message == "no such table: missing"
+        }
+        // Nothing of the failed migration stays; the one before it does.
+        #expect(try pool.read { try broken.appliedMigrations($0) } == ["items-v1"])
+    }
+}
