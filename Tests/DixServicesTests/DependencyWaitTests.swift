@@ -47,13 +47,17 @@ struct DependencyWaitTests {
 
     @Test func becomesReadyWhileWaiting() async throws {
         let port = try unusedPort()
+        let (failures, failed) = AsyncStream.makeStream(of: String.self)
         let waiting = Task {
             try await DependencyWaiter().wait(
                 for: DependencyWait(
                     target: .tcp(host: "127.0.0.1", port: port), timeout: .seconds(20),
-                    interval: .milliseconds(100)))
+                    interval: .milliseconds(100)),
+                onAttempt: { _, failure in failed.yield(failure) })
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // The server comes up only after the waiter has been refused once.
+        var refusals = failures.makeAsyncIterator()
+        #expect(await refusals.next()?.contains("refused") == true)
         try await TestHTTPServer.with(port: port) { _ in
             let result = try await waiting.value
             #expect(result.attempts > 1, "it failed before the server came up, then succeeded")

@@ -211,6 +211,8 @@ struct DirectProcessManagerTests {
                 FileManager.default.fileExists(atPath: "\(logs)/chatty.log.2")
             }
             #expect(rotatedTwice)
+            // Stopped, so that no rotation is halfway done while the files are looked at.
+            _ = try await manager.stop("chatty")
             #expect(!FileManager.default.fileExists(atPath: "\(logs)/chatty.log.3"), "only 2 kept")
             let rotated = try FileManager.default.attributesOfItem(atPath: "\(logs)/chatty.log.1")
             #expect((rotated[.size] as? Int ?? 0) >= 2000)

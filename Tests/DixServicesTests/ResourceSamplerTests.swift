@@ -39,7 +39,9 @@ struct ResourceSamplerTests {
             let clock = ContinuousClock()
             let before = try #require(Self.scheduledNanoseconds(pid))
             let started = clock.now
-            let usage = try #require(try await ResourceSampler().sample(ResourceSampleRequest(pid: pid)).usage)
+            // Half a second: /proc counts CPU time in 10 ms ticks, ±2 points over this window.
+            let usage = try #require(
+                try await ResourceSampler().sample(ResourceSampleRequest(pid: pid, window: .milliseconds(500))).usage)
             let elapsed = (clock.now - started) / .nanoseconds(1)
             let after = try #require(Self.scheduledNanoseconds(pid))
             let reference = (after - before) / elapsed * 100
@@ -69,12 +71,15 @@ struct ResourceSamplerTests {
             #expect(alone.processCount == 1)
             #expect(alone.cpuPercent < 20, "the waiting shell is idle")
             // Sampled in the same window, the tree is the sum of its busy children, per core
-            // (not averaged over cores): two busy cores give up to 200 %.
+            // (not averaged over cores): two busy cores give up to 200 %. Over one second, the
+            // 10 ms ticks /proc counts in put each reading within ±1 point, and the three
+            // windows' different start times matter little.
             let children = Array(ProcFS.processTree(of: pid).dropFirst())
             let sampler = ResourceSampler()
-            async let treeSample = sampler.sample(ResourceSampleRequest(pid: pid, includeChildren: true))
-            async let firstSample = sampler.sample(ResourceSampleRequest(pid: children[0]))
-            async let secondSample = sampler.sample(ResourceSampleRequest(pid: children[1]))
+            let window = Duration.seconds(1)
+            async let treeSample = sampler.sample(ResourceSampleRequest(pid: pid, includeChildren: true, window: window))
+            async let firstSample = sampler.sample(ResourceSampleRequest(pid: children[0], window: window))
+            async let secondSample = sampler.sample(ResourceSampleRequest(pid: children[1], window: window))
             let tree = try #require(try await treeSample.usage)
             let first = try #require(try await firstSample.usage)
             let second = try #require(try await secondSample.usage)

@@ -125,7 +125,7 @@ extension HealthHistory {
     public func unresolvedAlerts() async throws -> [AlertRecord] {
         try await database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(Self.alertColumns) FROM alert_history WHERE resolved IS NULL ORDER BY fired"
+                db, sql: "SELECT \(Self.alertColumns) FROM alert_history WHERE resolved IS NULL ORDER BY fired, id"
             ).map(Self.alertRecord)
         }
     }
