@@ -5,9 +5,9 @@ import Testing
 @Suite("Grafana dashboard and Prometheus rules")
 struct DashboardAndRulesTests {
     @Test(.enabled(if: ExternalTool.promtool != nil, ExternalTool.missingReason("promtool", package: "prometheus")))
-    func promtoolAcceptsTheAlertRules() throws {
+    func promtoolAcceptsTheAlertRules() async throws {
         let promtool = try #require(ExternalTool.promtool)
-        let result = try promtool.run(["check", "rules", RepositoryFiles.alertRules.path])
+        let result = try await promtool.run(["check", "rules", RepositoryFiles.alertRules.path])
         #expect(result.status == 0, "promtool: \(result.output)\(result.error)")
         #expect(result.output.contains("SUCCESS"))
     }

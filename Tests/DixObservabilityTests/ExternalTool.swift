@@ -30,8 +30,19 @@ struct ExternalTool {
         var error: String
     }
 
-    /// Runs the tool to completion with `input` on standard input.
-    func run(_ arguments: [String], input: Data? = nil) throws -> Result {
+    /// Runs the tool to completion with `input` on standard input, waiting on a Dispatch
+    /// thread: the tests share a 2-thread concurrency pool that a blocked test would take from
+    /// every other.
+    func run(_ arguments: [String], input: Data? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result { try runBlocking(arguments, input: input) })
+            }
+        }
+    }
+
+    /// ``run(_:input:)`` on the calling thread, for what is decided before any test runs.
+    func runBlocking(_ arguments: [String], input: Data? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

@@ -52,7 +52,7 @@ struct MetricsServerTests {
         let response = try await withMetricsServer(factory.registry) { port in
             try await HTTPFetch.get("http://127.0.0.1:\(port)/metrics")
         }
-        let result = try promtool.run(["check", "metrics"], input: response.body)
+        let result = try await promtool.run(["check", "metrics"], input: response.body)
         #expect(result.status == 0, "promtool: \(result.output)\(result.error)")
         #expect(result.output.isEmpty, "promtool stdout: \(result.output)")
         #expect(result.error.isEmpty, "promtool stderr: \(result.error)")

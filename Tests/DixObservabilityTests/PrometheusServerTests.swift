@@ -40,8 +40,12 @@ struct PrometheusServerTests {
         let directory = try TemporaryDirectory.make()
         let dixmgr = try RunningDixmgr(in: directory)
         defer {
-            dixmgr.stop()
-            try? FileManager.default.removeItem(at: directory)
+            // dixmgr's graceful shutdown takes a moment: waited for on a Dispatch thread, not
+            // on the concurrency pool the other tests share.
+            DispatchQueue.global().async {
+                dixmgr.stop()
+                try? FileManager.default.removeItem(at: directory)
+            }
         }
         let webPort = FreePort.find()
         let configuration = directory.appendingPathComponent("prometheus.yml")
@@ -61,10 +65,7 @@ struct PrometheusServerTests {
             "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
             "--web.listen-address=127.0.0.1:\(webPort)",
         ], logTo: directory.appendingPathComponent("prometheus.log"))
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        defer { process.terminate() }
         let api = PrometheusAPI(base: "http://127.0.0.1:\(webPort)")
         try await api.eventually("the dixmgr target is up") {
             Self.results(try await api.query(#"up{job="dixmgr"} == 1"#)).count == 1

@@ -33,7 +33,7 @@ enum SMTPReceiver {
     /// Whether python3 with aiosmtpd is installed.
     static let available: Bool = {
         guard let python = ExternalTool.python3 else { return false }
-        return (try? python.run(["-c", "import aiosmtpd"]).status) == 0
+        return (try? python.runBlocking(["-c", "import aiosmtpd"]).status) == 0
     }()
 
     static let missingReason: Comment =

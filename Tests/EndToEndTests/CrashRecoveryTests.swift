@@ -79,7 +79,7 @@ import Testing
                         "failFirstAttempts": index % 4 == 0 ? 1 : 0, "retryInitialSeconds": 0.5]))
         }
         for round in 0..<3 {
-            usleep(700_000)
+            try await Task.sleep(for: .milliseconds(700))
             await worker.kill()
             for index in stride(from: 0, to: 12, by: 2) where round == 1 {
                 let sent = try await dixctl(["workflow", "signal", "chaos-\(index)", "approve", "--payload", "\"r\(round)\""], database: scratch.database)
