@@ -38,9 +38,16 @@ test-deps: deps
 build: deps
 	$(SWIFT) build
 
+# The tests' scratch files (databases, logs, journals) go to one directory of their own, removed
+# when every test passed and kept, with its path printed, when one failed.
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@scratch="$$(mktemp -d "$${TMPDIR:-/tmp}/dixmgr-test.XXXXXX")"; \
+	if TMPDIR="$$scratch" $(SWIFT) test --skip-build; then \
+	  rm -rf "$$scratch"; \
+	else \
+	  echo "the failed run's test files are kept in $$scratch"; exit 1; \
+	fi
 
 run: deps
 	$(SWIFT) build --product dixmgr

@@ -39,14 +39,17 @@ struct PrometheusServerTests {
         let prometheus = try #require(ExternalTool.prometheus)
         let directory = try TemporaryDirectory.make()
         let dixmgr = try RunningDixmgr(in: directory)
-        defer {
-            // dixmgr's graceful shutdown takes a moment: waited for on a Dispatch thread, not
-            // on the concurrency pool the other tests share.
-            DispatchQueue.global().async {
-                dixmgr.stop()
-                try? FileManager.default.removeItem(at: directory)
-            }
+        do {
+            try await Self.scrapeAndEvaluate(dixmgr, in: directory, prometheus: prometheus)
+        } catch {
+            await dixmgr.stopped()
+            throw error
         }
+        await dixmgr.stopped()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static func scrapeAndEvaluate(_ dixmgr: RunningDixmgr, in directory: URL, prometheus: ExternalTool) async throws {
         let webPort = FreePort.find()
         let configuration = directory.appendingPathComponent("prometheus.yml")
         try """
@@ -163,6 +166,17 @@ final class RunningDixmgr: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
+    }
+
+    /// ``stop()``, waited for on a Dispatch thread: dixmgr's graceful shutdown takes a moment,
+    /// and the tests share a 2-thread concurrency pool that a blocked test would take from every other.
+    func stopped() async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                self.stop()
+                continuation.resume()
+            }
+        }
     }
 
     /// Stops dixmgr, then the web server it leaves running for the next dixmgr to adopt.
