@@ -39,10 +39,11 @@ build: deps
 	$(SWIFT) build
 
 # The tests' scratch files (databases, logs, journals) go to one directory of their own, removed
-# when every test passed and kept, with its path printed, when one failed.
+# when every test passed and kept, with its path printed, when one failed. Readable by all, as
+# /tmp's own subdirectories are: some tests run processes as `nobody`.
 test: test-deps
 	$(SWIFT) build --build-tests
-	@scratch="$$(mktemp -d "$${TMPDIR:-/tmp}/dixmgr-test.XXXXXX")"; \
+	@scratch="$$(mktemp -d "$${TMPDIR:-/tmp}/dixmgr-test.XXXXXX")"; chmod 755 "$$scratch"; \
 	if TMPDIR="$$scratch" $(SWIFT) test --skip-build; then \
 	  rm -rf "$$scratch"; \
 	else \
