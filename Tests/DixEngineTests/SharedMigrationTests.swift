@@ -15,11 +15,7 @@ import Testing
         return migrator
     }
 
-    static func file() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixmigrate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent("shared.db").path
-    }
+    static func file() throws -> String { try StoreTests().path() }
 
     /// A pool whose writer lets `other` migrate the file after it has read which migrations are
     /// applied and before it begins the next one: the interleaving of two processes starting
@@ -38,28 +34,28 @@ import Testing
         return try DatabasePool(path: path, configuration: configuration)
     }
 
-    /// A file with the first migration applied, and two pools on it: `overtaken` reads which
-    /// migrations are applied, then the other process (`ahead`) applies the rest.
-    static func race() throws -> (overtaken: DatabasePool, ahead: DatabasePool) {
+    /// A pool on a file with the first migration applied, which another pool (another process)
+    /// migrates to the end while this one is about to apply the rest.
+    static func overtakenPool() throws -> DatabasePool {
         let path = try file()
         try migrator().migrate(try DatabasePool(path: path), upTo: "items-v1")
         let ahead = try DatabasePool(path: path)
-        return (try poolOvertaken(on: path) { try migrator().migrate(ahead) }, ahead)
+        return try poolOvertaken(on: path) { try migrator().migrate(ahead) }
     }
 
     @Test func aMigrationAnotherProcessAppliedMeanwhileIsNotRunAgain() throws {
         // The race is real: GRDB alone runs items-v2 again and fails.
-        let unguarded = try Self.race()
+        let unguarded = try Self.overtakenPool()
         #expect {
-            try Self.migrator().migrate(unguarded.overtaken)
+            try Self.migrator().migrate(unguarded)
         } throws: { error in
             (error as? DatabaseError)?.message?.contains("duplicate column name") == true
         }
 
-        let guarded = try Self.race()
-        try Self.migrator().migrateSharedFile(guarded.overtaken)
-        #expect(try guarded.overtaken.read { try $0.columns(in: "items").map(\.name) } == ["id", "label"])
-        #expect(try guarded.overtaken.read { try Self.migrator().appliedMigrations($0) } == ["items-v1", "items-v2"])
+        let guarded = try Self.overtakenPool()
+        try Self.migrator().migrateSharedFile(guarded)
+        #expect(try guarded.read { try $0.columns(in: "items").map(\.name) } == ["id", "label"])
+        #expect(try guarded.read { try Self.migrator().appliedMigrations($0) } == ["items-v1", "items-v2"])
     }
 
     @Test func aMigrationThatFailsOnItsOwnStillFailsWithItsError() throws {
