@@ -15,8 +15,6 @@ import Testing
         return migrator
     }
 
-    static func file() throws -> String { try StoreTests().path() }
-
     /// A pool whose writer lets `other` migrate the file after it has read which migrations are
     /// applied and before it begins the next one: the interleaving of two processes starting
     /// together, made certain.
@@ -37,7 +35,7 @@ import Testing
     /// A pool on a file with the first migration applied, which another pool (another process)
     /// migrates to the end while this one is about to apply the rest.
     static func overtakenPool() throws -> DatabasePool {
-        let path = try file()
+        let path = try StoreTests().path()
         try migrator().migrate(try DatabasePool(path: path), upTo: "items-v1")
         let ahead = try DatabasePool(path: path)
         return try poolOvertaken(on: path) { try migrator().migrate(ahead) }
@@ -59,7 +57,7 @@ import Testing
     }
 
     @Test func aMigrationThatFailsOnItsOwnStillFailsWithItsError() throws {
-        let pool = try DatabasePool(path: try Self.file())
+        let pool = try DatabasePool(path: try StoreTests().path())
         let broken = Self.migrator(secondSQL: "ALTER TABLE missing ADD COLUMN label TEXT")
         #expect {
             try broken.migrateSharedFile(pool)

@@ -30,15 +30,9 @@ struct ExternalTool {
         var error: String
     }
 
-    /// Runs the tool to completion with `input` on standard input, waiting on a Dispatch
-    /// thread: the tests share a 2-thread concurrency pool that a blocked test would take from
-    /// every other.
+    /// Runs the tool to completion with `input` on standard input, waiting off the pool.
     func run(_ arguments: [String], input: Data? = nil) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Swift.Result { try runBlocking(arguments, input: input) })
-            }
-        }
+        try await offThePool { try runBlocking(arguments, input: input) }
     }
 
     /// ``run(_:input:)`` on the calling thread, for what is decided before any test runs.
@@ -75,5 +69,13 @@ struct ExternalTool {
         process.standardError = handle
         try process.run()
         return process
+    }
+}
+
+/// Runs `body`, which blocks (waits for a process, reads a pipe), on a Dispatch thread: the
+/// tests share a 2-thread concurrency pool that a blocked test would take from every other.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
 }

@@ -168,15 +168,9 @@ final class RunningDixmgr: @unchecked Sendable {
         try process.run()
     }
 
-    /// ``stop()``, waited for on a Dispatch thread: dixmgr's graceful shutdown takes a moment,
-    /// and the tests share a 2-thread concurrency pool that a blocked test would take from every other.
+    /// ``stop()``, waited for off the pool: dixmgr's graceful shutdown takes a moment.
     func stopped() async {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                self.stop()
-                continuation.resume()
-            }
-        }
+        _ = try? await offThePool { self.stop() }
     }
 
     /// Stops dixmgr, then the web server it leaves running for the next dixmgr to adopt.

@@ -111,8 +111,9 @@ extension DatabaseMigrator {
 }
 
 /// Opening one new database file from several processes at once (dixctl and dixmgr both
-/// starting, two workers): their setup shows up as a lock or an "already exists" conflict,
-/// and doing it again then finds the file ready.
+/// starting, two workers): their setup shows up as a lock, an "already exists" conflict or a
+/// migration another process applied first (``LostRace``), and doing it again then finds the
+/// file ready.
 package enum SharedDatabaseFile {
     /// A step failed because another process did the same work first.
     struct LostRace: Error {
