@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension SQLiteStore {
     package func commit(_ writes: [RunWrite], now: Date) -> [Result<WriteReceipt, Error>] {
@@ -9,22 +10,36 @@ extension SQLiteStore {
         // that each still succeeds or fails alone.
         do {
             return try pool.writeWithoutTransaction { db in
-                try Self.inPreparedTransaction(db) { try writes.map { .success(try Self.apply($0, db, now: now)) } }
+                // Taken out for the transaction: if it fails, what is left is an empty memo.
+                var memo = fenceMemo.withLock { memo in
+                    defer { memo = FenceMemo() }
+                    return memo
+                }
+                let receipts = try Self.inPreparedTransaction(db) {
+                    if !memo.holds(for: db) { memo.runs.removeAll(keepingCapacity: true) }
+                    return try writes.map { Result<WriteReceipt, Error>.success(try Self.apply($0, db, now: now, known: &memo.runs)) }
+                }
+                memo.dataVersion = FenceMemo.dataVersion(of: db)
+                fenceMemo.withLock { $0 = memo }
+                return receipts
             }
         } catch {
             if writes.count == 1 { return [.failure(error)] }
         }
         do {
             return try pool.write { db in
-                writes.map { write in
+                var known: [String: FenceMemo.Run] = [:]
+                return writes.map { write in
                     do {
                         var receipt = WriteReceipt(eventCount: 0)
                         try db.inSavepoint {
-                            receipt = try Self.apply(write, db, now: now)
+                            receipt = try Self.apply(write, db, now: now, known: &known)
                             return .commit
                         }
                         return .success(receipt)
                     } catch {
+                        // A write rolled back to its savepoint: what the memo says may be undone too.
+                        known.removeAll()
                         return .failure(error)
                     }
                 }
@@ -51,7 +66,9 @@ extension SQLiteStore {
     }
 
     /// Applies one fenced write: action, fence and event indices, events, timers, close.
-    static func apply(_ write: RunWrite, _ db: Database, now: Date) throws -> WriteReceipt {
+    /// `known` holds what earlier writes found out about their runs (see ``FenceMemo``); it is
+    /// used instead of reading the fence, and kept up to date.
+    static func apply(_ write: RunWrite, _ db: Database, now: Date, known: inout [String: FenceMemo.Run]) throws -> WriteReceipt {
         if let run = write.create {
             if let open = try openRun(workflowID: run.workflowID, db) {
                 throw EngineError(
@@ -71,18 +88,26 @@ extension SQLiteStore {
         // is kept by its close; readers count open runs' events, see ``runColumns``). The same
         // query gives the index of the run's next event (a seek in the events' primary key).
         // Fence 0 when the writer's lease no longer holds, 2 when the run is still to be marked
-        // running, else 1.
-        let fenceQuery = RawStatement(try db.cachedStatement(sql: """
-            SELECT CASE WHEN lease_token = ?1 AND status IN \(Self.openStatuses)
-                        THEN CASE WHEN status = 'pending' OR started_at IS NULL THEN 2 ELSE 1 END
-                        ELSE 0 END,
-                   (SELECT COALESCE(MAX(event_index), -1) + 1 FROM events WHERE run_id = ?2)
-            FROM runs WHERE run_id = ?2
-            """))
-        fenceQuery.bind(write.leaseToken, at: 1)
-        fenceQuery.bind(write.runID, at: 2)
-        let (fence, nextIndex) = try fenceQuery.fetchFirst(db) { row in (row.int64(0), Int(row.int64(1))) } ?? (0, 0)
+        // running, else 1. A run this connection wrote last, with nothing written since, needs
+        // no reading (see ``FenceMemo``).
+        let fence: Int64
+        let nextIndex: Int
+        if let run = known[write.runID], run.leaseToken == write.leaseToken {
+            (fence, nextIndex) = (1, run.nextIndex)
+        } else {
+            let fenceQuery = RawStatement(try db.cachedStatement(sql: """
+                SELECT CASE WHEN lease_token = ?1 AND status IN \(Self.openStatuses)
+                            THEN CASE WHEN status = 'pending' OR started_at IS NULL THEN 2 ELSE 1 END
+                            ELSE 0 END,
+                       (SELECT COALESCE(MAX(event_index), -1) + 1 FROM events WHERE run_id = ?2)
+                FROM runs WHERE run_id = ?2
+                """))
+            fenceQuery.bind(write.leaseToken, at: 1)
+            fenceQuery.bind(write.runID, at: 2)
+            (fence, nextIndex) = try fenceQuery.fetchFirst(db) { row in (row.int64(0), Int(row.int64(1))) } ?? (0, 0)
+        }
         guard fence > 0 else {
+            known[write.runID] = nil
             throw EngineError(.leaseLost, "run \(write.runID) is no longer owned by this worker (lease taken over, or run closed)")
         }
         if fence == 2 {
@@ -114,7 +139,10 @@ extension SQLiteStore {
         }
         var closedRun: RunRecord?
         if let close = write.close {
-            closedRun = try closeRun(write.runID, close, eventCount: count, db, now: now)
+            known[write.runID] = nil
+            closedRun = try closeRun(write.runID, close, eventCount: count, db, now: now, known: &known)
+        } else {
+            known[write.runID] = FenceMemo.Run(leaseToken: write.leaseToken, nextIndex: count)
         }
         return WriteReceipt(eventCount: count, completion: completion, closedRun: closedRun)
     }
@@ -210,9 +238,9 @@ extension SQLiteStore {
     }
 
     /// Closes the run and returns its record as closed.
-    @discardableResult
     static func closeRun(
-        _ runID: String, _ close: RunWrite.Close, eventCount: Int, _ db: Database, now: Date
+        _ runID: String, _ close: RunWrite.Close, eventCount: Int, _ db: Database, now: Date,
+        known: inout [String: FenceMemo.Run]
     ) throws -> RunRecord? {
         let closed = try Row.fetchOne(
             db.cachedStatement(sql: """
@@ -227,7 +255,8 @@ extension SQLiteStore {
             ]
         ).map(Self.runRecord)
         try db.cachedStatement(sql: "DELETE FROM timers WHERE run_id = ?").execute(arguments: [runID])
-        try applyParentClosePolicies(parentRunID: runID, db, now: now)
+        // Ending the run's children changes runs the memo may know.
+        if try applyParentClosePolicies(parentRunID: runID, db, now: now) { known.removeAll() }
         if let successor = close.successor {
             try insertRun(successor, db, now: now)
         }

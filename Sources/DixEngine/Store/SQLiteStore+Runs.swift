@@ -143,12 +143,14 @@ extension SQLiteStore {
     }
 
     /// Terminates or cancels the open children of a closing parent, per each child's policy.
-    static func applyParentClosePolicies(parentRunID: String, _ db: Database, now: Date) throws {
+    /// Returns whether the run had open children (which it then changed).
+    @discardableResult
+    static func applyParentClosePolicies(parentRunID: String, _ db: Database, now: Date) throws -> Bool {
         // Most runs have no open children: asking first is cheaper than preparing to read rows.
         guard try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE parent_run_id = ? AND status IN \(Self.openStatuses))"),
             arguments: [parentRunID]) == true
-        else { return }
+        else { return false }
         let children = try Row.fetchAll(
             db.cachedStatement(sql: "SELECT \(Self.runColumns) FROM runs WHERE parent_run_id = ? AND status IN \(Self.openStatuses)"),
             arguments: [parentRunID]
@@ -165,6 +167,7 @@ extension SQLiteStore {
                 break
             }
         }
+        return true
     }
 
     package func purge(closedBefore cutoff: Date, only: String? = nil, except: [String] = []) async throws -> Int {

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import GRDBSQLite
+import Synchronization
 
 /// The SQLite store: one file in WAL mode, `synchronous=FULL` unless told otherwise.
 ///
@@ -17,6 +19,8 @@ package final class SQLiteStore: WorkflowStore {
 
     package let path: String
     package let pool: DatabasePool
+    /// What the writer connection's step commits learned of their runs (see ``FenceMemo``).
+    let fenceMemo = Mutex(FenceMemo())
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     package init(path: String, synchronous: Synchronous = .full, createIfMissing: Bool = true) throws {
@@ -83,6 +87,36 @@ package final class SQLiteStore: WorkflowStore {
     /// Applies pending migrations (see ``DatabaseMigrator/migrateSharedFile(_:)``).
     static func migrate(_ pool: DatabasePool) throws {
         try migrator.migrateSharedFile(pool)
+    }
+}
+
+/// What the writer connection's own step commits left each open run at: its lease token and the
+/// index of its next event. While the database file has not changed since (its data version,
+/// which any commit moves, by this connection or another process), that is still true, and a
+/// step's commit needs no fence read (three B-tree seeks: the run's key, its row, its last event).
+/// A close that ends other runs (a parent's children) forgets them all.
+struct FenceMemo {
+    struct Run {
+        var leaseToken: Int64
+        var nextIndex: Int
+    }
+
+    /// The file's data version after the commit that left `runs` so; nil when unknown.
+    var dataVersion: UInt32?
+    var runs: [String: Run] = [:]
+
+    /// Whether nothing changed the file since: called inside a transaction, whose start read
+    /// what other connections committed.
+    func holds(for db: Database) -> Bool {
+        dataVersion != nil && dataVersion == Self.dataVersion(of: db)
+    }
+
+    /// `SQLITE_FCNTL_DATA_VERSION`: the one counter that moves with changes by this connection
+    /// and by others (`PRAGMA data_version` misses this connection's, the change count others').
+    static func dataVersion(of db: Database) -> UInt32? {
+        var version: UInt32 = 0
+        guard sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_DATA_VERSION, &version) == SQLITE_OK else { return nil }
+        return version
     }
 }
 
