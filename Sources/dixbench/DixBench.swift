@@ -29,7 +29,10 @@ struct DixBench {
         var results: [Measurement] = []
         for synchronous in modes {
             let durable = synchronous == "FULL"
-            if ProcessInfo.processInfo.environment["DIXBENCH_REFERENCE"] != "0" { results += try rawSQLite(durable: durable) }
+            if ProcessInfo.processInfo.environment["DIXBENCH_REFERENCE"] != "0" {
+                results += try rawSQLite(durable: durable)
+                results.append(try storeCommitsAlone(durable: durable))
+            }
             if selected(1) || selected(11) { results.append(try await oneAtATime(durable: durable, count: scaled(500))) }
             if selected(1) || selected(12) {
                 results.append(try await concurrent(durable: durable, total: scaled(10_000), inFlight: 200))
@@ -40,6 +43,10 @@ struct DixBench {
                     steps.detail = String(
                         format: "%.0f %% of the prepared single-row commit rate with %@%@", steps.throughput / reference.throughput * 100,
                         synchronous, durable ? " (goal: at least 80 %)" : "")
+                    if let store = results.last(where: { $0.workload == storeCommits && $0.synchronous == synchronous }) {
+                        steps.detail! += String(
+                            format: "; the store's step commit alone reaches %.0f %%", store.throughput / reference.throughput * 100)
+                    }
                 }
                 results.append(steps)
             }
