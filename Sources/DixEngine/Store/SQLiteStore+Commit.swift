@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 extension SQLiteStore {
     package func commit(_ writes: [RunWrite], now: Date) -> [Result<WriteReceipt, Error>] {
