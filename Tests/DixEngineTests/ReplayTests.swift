@@ -57,6 +57,29 @@ import Testing
         #expect(error.actual?.input?.contains("seq-renamed-0") == true)
         await harness.stop()
     }
+
+    /// A hand-edited history file can number a step far beyond its length; the replayer keeps
+    /// steps in an array sized by the history, so such a step must still be found, and cost no
+    /// array of its index's size.
+    @Test func stepNumberedFarBeyondTheHistoryIsReportedMissing() async throws {
+        let harness = try EngineHarness()
+        _ = try await harness.worker.execute(SequenceWorkflow.self, input: 3, id: "seq-far")
+        var exported = try await harness.client.export("seq-far")
+        let far = 1_000_000_000
+        for position in exported.events.indices where exported.events[position].step == 2 {
+            exported.events[position].step = far
+        }
+        let report = try await Replayer(registry: TestWorkflows.registry).replay(exported: exported)
+        guard case .nonDeterministic(let error) = report.result else {
+            Issue.record("expected non-determinism, got \(report.result)")
+            return
+        }
+        #expect(error.step == far)
+        #expect(error.recorded?.name == "echo")
+        #expect(report.steps.map(\.index) == [0, 1, 2])
+        #expect(report.steps.map(\.outcome) == ["completed", "completed", "pending"])
+        await harness.stop()
+    }
 }
 
 @Suite struct RandomRangeTests {

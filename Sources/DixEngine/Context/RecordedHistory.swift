@@ -22,8 +22,46 @@ struct RecordedHistory: Sendable {
         var value: Data?
     }
 
+    /// Steps by index. A history numbers its steps densely from 0 and every step has at least
+    /// one event, so indices below the event count live in an array; any other index (only a
+    /// hand-edited history file has one) goes to a dictionary.
+    struct StepTable: Sendable {
+        private var dense: [Step?]
+        private var sparse: [Int: Step] = [:]
+        /// How many steps the history names.
+        private(set) var count = 0
+
+        init(denseLimit: Int) {
+            dense = Array(repeating: nil, count: max(0, denseLimit))
+        }
+
+        subscript(index: Int) -> Step? {
+            dense.indices.contains(index) ? dense[index] : sparse[index]
+        }
+
+        /// Changes step `index` in place, creating it first if the history had not named it.
+        mutating func update(_ index: Int, _ change: (inout Step) -> Void) {
+            if dense.indices.contains(index) {
+                if dense[index] == nil {
+                    dense[index] = Step()
+                    count += 1
+                }
+                change(&dense[index]!)
+            } else {
+                if sparse[index] == nil { count += 1 }
+                change(&sparse[index, default: Step()])
+            }
+        }
+
+        /// The indices of the steps the history names, in ascending order.
+        var indices: [Int] {
+            let named = dense.indices.filter { dense[$0] != nil }
+            return sparse.isEmpty ? named : (named + sparse.keys).sorted()
+        }
+    }
+
     let events: [HistoryEvent]
-    var steps: [Int: Step] = [:]
+    var steps: StepTable
     /// Positions of the completion events not yet delivered, in history order.
     var completions: Deque<Int> = []
     /// The event that closed the run, if it is closed.
@@ -31,7 +69,7 @@ struct RecordedHistory: Sendable {
 
     init(_ events: [HistoryEvent]) {
         self.events = events
-        steps.reserveCapacity(events.count)
+        steps = StepTable(denseLimit: events.count)
         completions.reserveCapacity(events.count)
         // Events are read in place (`events[position].field`): a history event is a few
         // hundred bytes, and copying each one several times would dominate a replay.
@@ -46,30 +84,28 @@ struct RecordedHistory: Sendable {
                 continue
             }
             guard let index = events[position].step else { continue }
-            var step = steps[index] ?? Step()
-            if step.describedBy == nil, events[position].describesStep { step.describedBy = position }
-            switch kind {
-            case .activityStarted:
-                step.scheduledAt = step.scheduledAt ?? events[position].detail?.scheduledAt ?? events[position].time
-            case .activityAttemptFailed:
-                step.lastFailedAttempt = max(step.lastFailedAttempt, events[position].attempt ?? 0)
-                step.nextAttemptAt = events[position].detail?.deadline
-                step.scheduledAt = step.scheduledAt ?? events[position].detail?.scheduledAt
-            case .timerStarted:
-                step.deadline = events[position].detail?.deadline
-            case .signalWaitStarted:
-                step.waitRecorded = true
-                step.deadline = events[position].detail?.deadline
-            case .sideEffect, .statusPublished:
-                step.value = events[position].output
-            default:
-                break
+            steps.update(index) { step in
+                if step.describedBy == nil, events[position].describesStep { step.describedBy = position }
+                switch kind {
+                case .activityStarted:
+                    step.scheduledAt = step.scheduledAt ?? events[position].detail?.scheduledAt ?? events[position].time
+                case .activityAttemptFailed:
+                    step.lastFailedAttempt = max(step.lastFailedAttempt, events[position].attempt ?? 0)
+                    step.nextAttemptAt = events[position].detail?.deadline
+                    step.scheduledAt = step.scheduledAt ?? events[position].detail?.scheduledAt
+                case .timerStarted:
+                    step.deadline = events[position].detail?.deadline
+                case .signalWaitStarted:
+                    step.waitRecorded = true
+                    step.deadline = events[position].detail?.deadline
+                case .sideEffect, .statusPublished:
+                    step.value = events[position].output
+                default:
+                    break
+                }
+                if kind.isCompletion { step.completedBy = position }
             }
-            if kind.isCompletion {
-                step.completedBy = position
-                completions.append(position)
-            }
-            steps[index] = step
+            if kind.isCompletion { completions.append(position) }
         }
     }
 
@@ -95,7 +131,10 @@ struct RecordedHistory: Sendable {
     /// does not describe that step.
     func recordedStep(_ index: Int, matches command: StepCommand) -> Bool? {
         guard let position = steps[index]?.describedBy else { return nil }
-        return events[position].describes(command)
+        // Field by field, in place: a method called on `events[position]` copies the whole
+        // event (a retain per field) for every replayed step.
+        return events[position].kind.stepKind == command.kind && events[position].name == command.name
+            && events[position].inputDigest == command.digest
     }
 
     /// The step `index` as recorded, for reports.
@@ -103,8 +142,16 @@ struct RecordedHistory: Sendable {
         describingEvent(of: index)?.descriptor
     }
 
-    /// The event that completed step `index`.
-    func completion(of index: Int) -> HistoryEvent? {
-        steps[index]?.completedBy.map { events[$0] }
+    /// What the history recorded for step `index`, for replay reports: the outcome, and the
+    /// result or error shortened. Reads the completion in place.
+    func recordedOutcome(of index: Int) -> (outcome: String, detail: String?) {
+        guard let step = steps[index] else { return ("pending", nil) }
+        if let position = step.completedBy {
+            if let error = events[position].error { return ("failed", error.description) }
+            let outcome = events[position].kind == .signalTimedOut ? "timed out" : "completed"
+            return (outcome, events[position].output.map { PayloadCodec.preview($0, limit: 120) })
+        }
+        if let value = step.value { return ("recorded", PayloadCodec.preview(value, limit: 120)) }
+        return ("pending", nil)
     }
 }

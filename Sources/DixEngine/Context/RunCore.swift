@@ -150,21 +150,7 @@ final class RunCore: Sendable {
     }
 
     private static func traceEntry(_ command: StepCommand, _ history: RecordedHistory) -> ReplayStep {
-        var outcome = "pending"
-        var detail: String?
-        let recorded = history.steps[command.step]
-        if let completion = history.completion(of: command.step) {
-            if let error = completion.error {
-                outcome = "failed"
-                detail = error.description
-            } else {
-                outcome = completion.kind == .signalTimedOut ? "timed out" : "completed"
-                detail = completion.output.map { PayloadCodec.preview($0, limit: 120) }
-            }
-        } else if let value = recorded?.value {
-            outcome = "recorded"
-            detail = PayloadCodec.preview(value, limit: 120)
-        }
+        let (outcome, detail) = history.recordedOutcome(of: command.step)
         return ReplayStep(
             index: command.step, kind: command.kind, name: command.name, inputDigest: command.digest,
             outcome: outcome, detail: detail)

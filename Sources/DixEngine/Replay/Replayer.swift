@@ -38,10 +38,10 @@ public struct Replayer: Sendable {
         // 0 in issue order, so the trace is usually exactly 0..<count and needs no set.
         let missing: Int?
         if trace.indices.allSatisfy({ trace[$0].index == $0 }) {
-            missing = recorded.steps.keys.filter { $0 >= trace.count }.min()
+            missing = recorded.steps.indices.first { $0 >= trace.count }
         } else {
             let issued = Set(trace.map(\.index))
-            missing = recorded.steps.keys.sorted().first(where: { !issued.contains($0) })
+            missing = recorded.steps.indices.first { !issued.contains($0) }
         }
         if let missing {
             report.result = .nonDeterministic(NonDeterminismError(step: missing, recorded: recorded.descriptor(of: missing), actual: nil))

@@ -135,11 +135,6 @@ public struct HistoryEvent: Sendable, Codable, Hashable {
     /// Whether ``descriptor`` is not nil.
     var describesStep: Bool { kind.stepKind != nil && name != nil && inputDigest != nil }
 
-    /// Whether this event describes the same step as `command` (kind, name and input digest).
-    func describes(_ command: StepCommand) -> Bool {
-        kind.stepKind == command.kind && name == command.name && inputDigest == command.digest
-    }
-
     /// The step this event describes, for determinism checks.
     var descriptor: StepDescriptor? {
         guard let stepKind = kind.stepKind, let name, let inputDigest else { return nil }
