@@ -28,8 +28,6 @@ struct RecordedHistory: Sendable {
     struct StepTable: Sendable {
         private var dense: [Step?]
         private var sparse: [Int: Step] = [:]
-        /// How many steps the history names.
-        private(set) var count = 0
 
         init(denseLimit: Int) {
             dense = Array(repeating: nil, count: max(0, denseLimit))
@@ -42,13 +40,9 @@ struct RecordedHistory: Sendable {
         /// Changes step `index` in place, creating it first if the history had not named it.
         mutating func update(_ index: Int, _ change: (inout Step) -> Void) {
             if dense.indices.contains(index) {
-                if dense[index] == nil {
-                    dense[index] = Step()
-                    count += 1
-                }
+                if dense[index] == nil { dense[index] = Step() }
                 change(&dense[index]!)
             } else {
-                if sparse[index] == nil { count += 1 }
                 change(&sparse[index, default: Step()])
             }
         }

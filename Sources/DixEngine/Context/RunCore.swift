@@ -48,7 +48,8 @@ final class RunCore: Sendable {
         self.record = record
         self.executor = executor
         var initial = State(history: history, replayOnly: replayOnly)
-        if replayOnly { initial.trace.reserveCapacity(history.steps.count) }
+        // About one report line per recorded completion.
+        if replayOnly { initial.trace.reserveCapacity(history.completions.count) }
         state = Mutex(initial)
     }
 
