@@ -186,6 +186,7 @@ import Testing
         ("[engine]\n\nleases = 3\n", 3, "leases: unknown key"),
         ("[engine\n", 1, "invalid TOML"),
         ("[engine]\nhistory_warning_events = 10\nhistory_limit_events = 5\n", 2, "must not exceed"),
+        ("[engine]\nhistory_limit_events = 5000000000\n", 2, "history_limit_events: must be at most 2147483648"),
         ("[services]\nprocess_manager = \"launchd\"\n", 2, "must be one of systemd, direct"),
         ("[services]\n[[services.direct]]\nname = \"x\"\n", nil, "needs a command"),
         ("[services]\n[[services.direct]]\nname = \"../x\"\ncommand = \"/bin/true\"\n", 3, "[[services.direct]] ../x"),

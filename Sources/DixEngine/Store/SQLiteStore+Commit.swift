@@ -85,25 +85,27 @@ extension SQLiteStore {
         // The fence is a read: a step's commit writes its events and nothing else, so it costs
         // one B-tree page like a bare insert, not the run's row page too (the run's event count
         // is kept by its close; readers count open runs' events, see ``runColumns``). The same
-        // query gives the index of the run's next event (a seek in the events' primary key).
-        // Fence 0 when the writer's lease no longer holds, 2 when the run is still to be marked
-        // running, else 1. A run this connection wrote last, with nothing written since, needs
-        // no reading (see ``FenceMemo``).
+        // query gives the run's key and the index of its next event (a seek in the events'
+        // primary key). Fence 0 when the writer's lease no longer holds, 2 when the run is
+        // still to be marked running, else 1. A run this connection wrote last, with nothing
+        // written since, needs no reading (see ``FenceMemo``).
         let fence: Int64
+        let runKey: Int64
         let nextIndex: Int
         if let run = known[write.runID], run.leaseToken == write.leaseToken {
-            (fence, nextIndex) = (1, run.nextIndex)
+            (fence, runKey, nextIndex) = (1, run.runKey, run.nextIndex)
         } else {
             let fenceQuery = RawStatement(try db.cachedStatement(sql: """
                 SELECT CASE WHEN lease_token = ?1 AND status IN \(Self.openStatuses)
                             THEN CASE WHEN status = 'pending' OR started_at IS NULL THEN 2 ELSE 1 END
                             ELSE 0 END,
-                       (SELECT COALESCE(MAX(event_index), -1) + 1 FROM events WHERE run_id = ?2)
+                       run_key, \(Self.nextEventIndex("runs.run_key"))
                 FROM runs WHERE run_id = ?2
                 """))
             fenceQuery.bind(write.leaseToken, at: 1)
             fenceQuery.bind(write.runID, at: 2)
-            (fence, nextIndex) = try fenceQuery.fetchFirst(db) { row in (row.int64(0), Int(row.int64(1))) } ?? (0, 0)
+            (fence, runKey, nextIndex) =
+                try fenceQuery.fetchFirst(db) { row in (row.int64(0), row.int64(1), Int(row.int64(2))) } ?? (0, 0, 0)
         }
         guard fence > 0 else {
             known[write.runID] = nil
@@ -118,11 +120,14 @@ extension SQLiteStore {
         }
         var index = nextIndex
         let count = index + events.count
+        guard count <= Self.eventIndexLimit else {
+            throw EngineError(.historyTooLarge, "run \(write.runID) cannot keep more than \(Self.eventIndexLimit) events")
+        }
 
         for i in events.indices {
             events[i].index = index
             index += 1
-            try insertEvent(events[i], runID: write.runID, db)
+            try insertEvent(events[i], runKey: runKey, db)
             try updateTimer(for: events[i], runID: write.runID, db)
             if completion != nil && events[i].step == completion?.step && events[i].kind == completion?.kind {
                 completion = events[i]
@@ -141,7 +146,7 @@ extension SQLiteStore {
             known[write.runID] = nil
             closedRun = try closeRun(write.runID, close, eventCount: count, db, now: now, known: &known)
         } else {
-            known[write.runID] = FenceMemo.Run(leaseToken: write.leaseToken, nextIndex: count)
+            known[write.runID] = FenceMemo.Run(leaseToken: write.leaseToken, runKey: runKey, nextIndex: count)
         }
         return WriteReceipt(eventCount: count, completion: completion, closedRun: closedRun)
     }

@@ -46,10 +46,31 @@ extension SQLiteStore {
     // Rows are read by position (the column order of the v1 migration; later migrations only
     // append columns): looking columns up by name costs a case-insensitive search each time.
 
+    // Events are keyed by their run's key (`runs.run_key`) shifted left 32 bits, plus their
+    // index in the run's history (migration v2).
+
+    /// How many events one run can have: indices must fit in the key's low 32 bits.
+    static let eventIndexLimit = 1 << 32
+
+    /// The largest history limit a worker may be given: a run that passes it still has room
+    /// for the events that fail and close it.
+    package static let maximumHistoryLimit = eventIndexLimit / 2
+
+    static func eventKey(run runKey: Int64, index: Int) -> Int64 { runKey << 32 | Int64(index) }
+
+    /// The condition selecting the events of the run whose key `runKey` (an SQL expression) gives.
+    static func eventsOfRun(_ runKey: String) -> String {
+        "events.key BETWEEN (\(runKey) << 32) AND (\(runKey) << 32) + \(eventIndexLimit - 1)"
+    }
+
+    /// The index after the last event of the run whose key `runKey` (an SQL expression) gives.
+    static func nextEventIndex(_ runKey: String) -> String {
+        "(SELECT COALESCE(MAX(events.key) - (\(runKey) << 32), -1) + 1 FROM events WHERE \(eventsOfRun(runKey)))"
+    }
+
     /// The number of events of the run, counted: the `event_count` column is set when a run
     /// closes, not by every step's commit (that would rewrite the run's row each time).
-    static let eventCountColumn =
-        "(SELECT COALESCE(MAX(event_index), -1) + 1 FROM events WHERE events.run_id = runs.run_id) AS counted_events"
+    static let eventCountColumn = "\(nextEventIndex("runs.run_key")) AS counted_events"
 
     /// What queries select to read a ``RunRecord``: the run's columns, then its event count.
     static let runColumns = "runs.*, \(eventCountColumn)"
@@ -70,50 +91,59 @@ extension SQLiteStore {
             eventCount: (row["counted_events"] as Int?) ?? row[22], blockedReason: row[23])
     }
 
-    static func historyEvent(_ row: Row) throws -> HistoryEvent {
-        let kindText: String = row[3]
+    /// An event of the run `runID` from its row (`SELECT events.*`).
+    static func historyEvent(_ row: Row, runID: String) throws -> HistoryEvent {
+        let index = Int((row[0] as Int64) & Int64(eventIndexLimit - 1))
+        let kindText: String = row[2]
         guard let kind = HistoryEvent.Kind(rawValue: kindText) else {
-            throw EngineError(.storage, "event \(row[1] as Int? ?? -1) of run \(row[0] as String? ?? "?") has unknown kind '\(kindText)'")
+            throw EngineError(.storage, "event \(index) of run \(runID) has unknown kind '\(kindText)'")
         }
         return HistoryEvent(
-            index: row[1], step: row[2], kind: kind, name: row[4], attempt: row[5], inputDigest: row[6], input: row[7],
-            output: row[8], error: decodeJSON(ErrorInfo.self, row[9]), detail: decodeJSON(EventDetail.self, row[10]),
-            time: date(row[11] as Int64))
+            index: index, step: row[1], kind: kind, name: row[3], attempt: row[4], inputDigest: row[5], input: row[6],
+            output: row[7], error: decodeJSON(ErrorInfo.self, row[8]), detail: decodeJSON(EventDetail.self, row[9]),
+            time: date(row[10] as Int64))
     }
 
-    static func insertRun(_ run: NewRun, _ db: Database, now: Date) throws {
+    /// Inserts the run with its `workflowStarted` event; returns the run's key. Keys go up
+    /// from the largest in use: one is reused only after its run was purged with its events.
+    @discardableResult
+    static func insertRun(_ run: NewRun, _ db: Database, now: Date) throws -> Int64 {
         let started = HistoryEvent(index: 0, kind: .workflowStarted, name: run.workflowType, input: run.input, time: now)
-        try db.cachedStatement(sql: """
-            INSERT INTO runs (run_id, workflow_id, workflow_type, status, input, created_at, updated_at, owner,
-                              lease_expires_at, lease_token, parent_run_id, parent_step, parent_close_policy,
-                              previous_run_id, event_count)
-            VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-            """).execute(arguments: [
+        let runKey = try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                INSERT INTO runs (run_id, workflow_id, workflow_type, status, input, created_at, updated_at, owner,
+                                  lease_expires_at, lease_token, parent_run_id, parent_step, parent_close_policy,
+                                  previous_run_id, event_count, run_key)
+                VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, (SELECT COALESCE(MAX(run_key), 0) + 1 FROM runs))
+                RETURNING run_key
+                """),
+            arguments: [
                 run.runID, run.workflowID, run.workflowType, run.input, ms(now), ms(now), run.owner,
                 ms(run.leaseExpiresAt), run.owner == nil ? 0 : 1, run.parentRunID, run.parentStep,
                 run.parentClosePolicy?.rawValue, run.previousRunID,
-            ])
-        try insertEvent(started, runID: run.runID, db)
+            ])!
+        try insertEvent(started, runKey: runKey, db)
+        return runKey
     }
 
-    /// Appends an event: every step's commit does, so its values are bound directly.
-    static func insertEvent(_ event: HistoryEvent, runID: String, _ db: Database) throws {
+    /// Appends an event to the run whose key is `runKey`: every step's commit does, so its
+    /// values are bound directly.
+    static func insertEvent(_ event: HistoryEvent, runKey: Int64, _ db: Database) throws {
         let insert = RawStatement(try db.cachedStatement(sql: """
-            INSERT INTO events (run_id, event_index, step, kind, name, attempt, digest, input, output, error, detail, time)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO events (key, step, kind, name, attempt, digest, input, output, error, detail, time)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
-        insert.bind(runID, at: 1)
-        insert.bind(event.index, at: 2)
-        insert.bind(event.step, at: 3)
-        insert.bind(event.kind.rawValue, at: 4)
-        insert.bind(event.name, at: 5)
-        insert.bind(event.attempt, at: 6)
-        insert.bind(event.inputDigest, at: 7)
-        insert.bind(event.input, at: 8)
-        insert.bind(event.output, at: 9)
-        insert.bind(json(event.error), at: 10)
-        insert.bind(json(event.detail), at: 11)
-        insert.bind(ms(event.time), at: 12)
+        insert.bind(eventKey(run: runKey, index: event.index), at: 1)
+        insert.bind(event.step, at: 2)
+        insert.bind(event.kind.rawValue, at: 3)
+        insert.bind(event.name, at: 4)
+        insert.bind(event.attempt, at: 5)
+        insert.bind(event.inputDigest, at: 6)
+        insert.bind(event.input, at: 7)
+        insert.bind(event.output, at: 8)
+        insert.bind(json(event.error), at: 9)
+        insert.bind(json(event.detail), at: 10)
+        insert.bind(ms(event.time), at: 11)
         try insert.execute(db)
     }
 }

@@ -50,24 +50,29 @@ extension SQLiteStore {
     }
 
     package func history(runID: String) async throws -> [HistoryEvent] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM events WHERE run_id = ? ORDER BY event_index"),
-                arguments: [runID]
-            ).map(Self.historyEvent)
-        }
+        try await pool.read { db in try Self.history(runID: runID, db) }
     }
 
     package func histories(runIDs: [String]) async throws -> [String: [HistoryEvent]] {
         if runIDs.isEmpty { return [:] }
         return try await pool.read { db in
             var result: [String: [HistoryEvent]] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT * FROM events WHERE run_id = ? ORDER BY event_index")
             for runID in runIDs {
-                result[runID] = try Row.fetchAll(statement, arguments: [runID]).map(Self.historyEvent)
+                result[runID] = try Self.history(runID: runID, db)
             }
             return result
         }
+    }
+
+    /// The run's events in order (none for an unknown run).
+    static func history(runID: String, _ db: Database) throws -> [HistoryEvent] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT events.* FROM runs JOIN events ON \(eventsOfRun("runs.run_key"))
+                WHERE runs.run_id = ? ORDER BY events.key
+                """),
+            arguments: [runID]
+        ).map { try historyEvent($0, runID: runID) }
     }
 
     static func fetchRun(_ runID: String, _ db: Database) throws -> RunRecord? {
@@ -130,14 +135,14 @@ extension SQLiteStore {
     /// Closes `run` as terminated regardless of its owner, and applies its children's policies.
     static func terminate(_ run: RunRecord, reason: String, _ db: Database, now: Date) throws {
         let error = ErrorInfo(type: "Terminated", message: reason, nonRetryable: true)
-        let index = try Int.fetchOne(
+        let row = try Row.fetchOne(
             db, sql: """
                 UPDATE runs SET status = 'terminated', error = ?, closed_at = ?, updated_at = ?, lease_expires_at = NULL,
-                       event_count = (SELECT COALESCE(MAX(event_index), -1) + 2 FROM events WHERE events.run_id = runs.run_id)
-                WHERE run_id = ? AND status IN \(Self.openStatuses) RETURNING event_count - 1
+                       event_count = \(nextEventIndex("runs.run_key")) + 1
+                WHERE run_id = ? AND status IN \(Self.openStatuses) RETURNING event_count - 1, run_key
                 """, arguments: [Self.json(error), Self.ms(now), Self.ms(now), run.runID])
-        guard let index else { return }
-        try insertEvent(HistoryEvent(index: index, kind: .workflowTerminated, error: error, time: now), runID: run.runID, db)
+        guard let row else { return }
+        try insertEvent(HistoryEvent(index: row[0], kind: .workflowTerminated, error: error, time: now), runKey: row[1], db)
         try db.execute(sql: "DELETE FROM timers WHERE run_id = ?", arguments: [run.runID])
         try applyParentClosePolicies(parentRunID: run.runID, db, now: now)
     }
@@ -188,7 +193,9 @@ extension SQLiteStore {
             let removed = try await pool.write { db -> Int in
                 let ids = try String.fetchAll(db, sql: query, arguments: queryArguments)
                 for id in ids {
-                    try db.cachedStatement(sql: "DELETE FROM events WHERE run_id = ?").execute(arguments: [id])
+                    try db.cachedStatement(sql: """
+                        DELETE FROM events WHERE \(Self.eventsOfRun("(SELECT run_key FROM runs WHERE run_id = ?1)"))
+                        """).execute(arguments: [id])
                     try db.cachedStatement(sql: "DELETE FROM timers WHERE run_id = ?").execute(arguments: [id])
                     try db.cachedStatement(sql: "DELETE FROM runs WHERE run_id = ?").execute(arguments: [id])
                 }
@@ -211,12 +218,12 @@ extension SQLiteStore {
             if let open = try Self.openRun(workflowID: run.workflowID, db) {
                 throw EngineError(.alreadyRunning, "workflow \(run.workflowID) already has an open run \(open.runID)")
             }
-            try Self.insertRun(run, db, now: now)
+            let runKey = try Self.insertRun(run, db, now: now)
             var index = 1
             for var event in events where !event.kind.isClose && event.kind != .workflowStarted && event.kind != .cancelRequested {
                 event.index = index
                 index += 1
-                try Self.insertEvent(event, runID: run.runID, db)
+                try Self.insertEvent(event, runKey: runKey, db)
             }
             try db.execute(sql: "UPDATE runs SET event_count = ? WHERE run_id = ?", arguments: [index, run.runID])
             return try Self.fetchRun(run.runID, db)!

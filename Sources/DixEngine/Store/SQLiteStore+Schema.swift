@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension SQLiteStore {
@@ -77,6 +78,54 @@ extension SQLiteStore {
                 );
                 CREATE INDEX signals_pending ON signals(workflow_id, name, id) WHERE consumed_at IS NULL;
                 CREATE INDEX signals_consumed ON signals(consumed_at) WHERE consumed_at IS NOT NULL;
+                """)
+        }
+        // A step's commit appends one event. Keyed by run ID and index (`WITHOUT ROWID`), the
+        // appends split B-tree pages often and rebalance them with their neighbours (one commit in
+        // eight wrote four pages instead of one), and compare text keys. Keyed by one integer,
+        // the run's key shifted left 32 bits plus the event's index, a run's events are still
+        // contiguous and ordered, and appending to the newest run is SQLite's cheapest insert.
+        // Existing events are copied over with their runs' keys (the runs' rowids).
+        migrator.registerMigration("v2-events-keyed-by-run-key") { db in
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT run_id, event_index FROM events WHERE event_index < 0 OR event_index >= ? LIMIT 1",
+                arguments: [Self.eventIndexLimit])
+            {
+                throw EngineError(
+                    .storage,
+                    "event \(row[1] as Int64) of run \(row[0] as String) is outside 0..<\(Self.eventIndexLimit); this history cannot be kept")
+            }
+            // About 5 s per million events on a 2-core machine: say why the start is slow.
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0
+            if count >= 200_000 {
+                FileHandle.standardError.write(Data(
+                    "upgrading the state database: re-keying \(count) history events (once, about 5 s per million)\n".utf8))
+            }
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN run_key INTEGER;
+                UPDATE runs SET run_key = rowid;
+                CREATE UNIQUE INDEX runs_key ON runs(run_key);
+
+                CREATE TABLE events_keyed (
+                    key INTEGER PRIMARY KEY,
+                    step INTEGER,
+                    kind TEXT NOT NULL,
+                    name TEXT,
+                    attempt INTEGER,
+                    digest TEXT,
+                    input BLOB,
+                    output BLOB,
+                    error TEXT,
+                    detail TEXT,
+                    time INTEGER NOT NULL
+                );
+                INSERT INTO events_keyed
+                    SELECT (runs.run_key << 32) + events.event_index, events.step, events.kind, events.name, events.attempt,
+                           events.digest, events.input, events.output, events.error, events.detail, events.time
+                    FROM events JOIN runs ON runs.run_id = events.run_id
+                    ORDER BY 1;
+                DROP TABLE events;
+                ALTER TABLE events_keyed RENAME TO events;
                 """)
         }
         return migrator

@@ -98,6 +98,8 @@ package final class SQLiteStore: WorkflowStore {
 struct FenceMemo {
     struct Run {
         var leaseToken: Int64
+        /// The run's key (`runs.run_key`), which its events' keys start with.
+        var runKey: Int64
         var nextIndex: Int
     }
 

@@ -71,10 +71,11 @@ struct ConfigReader {
         return text
     }
 
-    func integer(_ key: String, in table: TOMLTable, section: String?, minimum: Int) throws -> Int? {
+    func integer(_ key: String, in table: TOMLTable, section: String?, minimum: Int, maximum: Int = .max) throws -> Int? {
         guard let value = table[key] else { return nil }
         guard let number = value.int else { throw fail(key, section, "expected an integer, got \(value.type)") }
         if number < minimum { throw fail(key, section, "must be at least \(minimum), got \(number)") }
+        if number > maximum { throw fail(key, section, "must be at most \(maximum), got \(number)") }
         return number
     }
 

@@ -1,3 +1,4 @@
+import DixEngine
 import DixServices
 import Foundation
 import TOMLKit
@@ -33,7 +34,8 @@ extension DixmgrConfig {
             config.leaseSeconds = try reader.number("lease_seconds", in: engine, section: "engine", minimum: 1) ?? config.leaseSeconds
             config.shutdownGraceSeconds = try reader.number("shutdown_grace_seconds", in: engine, section: "engine", minimum: 0) ?? config.shutdownGraceSeconds
             config.historyWarningEvents = try reader.integer("history_warning_events", in: engine, section: "engine", minimum: 1) ?? config.historyWarningEvents
-            config.historyLimitEvents = try reader.integer("history_limit_events", in: engine, section: "engine", minimum: 1) ?? config.historyLimitEvents
+            config.historyLimitEvents = try reader.integer(
+                "history_limit_events", in: engine, section: "engine", minimum: 1, maximum: SQLiteStore.maximumHistoryLimit) ?? config.historyLimitEvents
             config.retentionDays = try reader.number("retention_days", in: engine, section: "engine", minimum: 0) ?? config.retentionDays
             config.maximumConcurrentRuns = try reader.integer("maximum_concurrent_runs", in: engine, section: "engine", minimum: 1) ?? config.maximumConcurrentRuns
             if let limits = try reader.table("activity_concurrency", in: engine, section: "engine") {
