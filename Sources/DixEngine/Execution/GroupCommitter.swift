@@ -7,8 +7,12 @@ import Synchronization
 /// While one transaction is being committed, new writes queue up; the next transaction
 /// takes all of them. A lone writer pays one commit per write; 200 concurrent runs share
 /// their commits, so durability (`synchronous=FULL`) does not cost throughput.
-/// Writes of one run are applied in submission order. Transactions run on the committer's own
-/// serial queue, so a commit costs no hop through a task and back.
+/// Writes of one run are applied in submission order. Once one of them fails, its later writes
+/// under the same lease are refused, in the same batch (see ``WorkflowStore/commit(_:now:)``)
+/// and in later ones: what is stored of a run is always a prefix of what it wrote, never a
+/// history with a hole (a side effect missing before the step that used it). The run is then
+/// driven again from what was stored, under a new lease. Transactions run on the committer's
+/// own serial queue, so a commit costs no hop through a task and back.
 package final class GroupCommitter: Sendable {
     private struct Pending {
         let write: RunWrite
@@ -17,6 +21,8 @@ package final class GroupCommitter: Sendable {
     private struct State {
         var queue: [Pending] = []
         var flushing = false
+        /// Runs with a failed write: the lease token it was made under.
+        var failedLeases: [String: Int64] = [:]
     }
     private let state = Mutex(State())
     private let store: any WorkflowStore
@@ -78,21 +84,51 @@ package final class GroupCommitter: Sendable {
     /// Commits the queued writes (up to the maximum batch); false once the queue is empty, as
     /// it marks the committer idle.
     private func flushBatch() -> Bool {
-        let batch = state.withLock { state -> [Pending] in
+        let (batch, refused) = state.withLock { state -> ([Pending], [Bool]?) in
+            var batch: [Pending]
             if state.queue.isEmpty {
                 state.flushing = false
-                return []
+                return ([], nil)
+            } else if state.queue.count <= maximumBatch {
+                batch = state.queue
+                state.queue = []
+            } else {
+                batch = Array(state.queue.prefix(maximumBatch))
+                state.queue.removeFirst(maximumBatch)
             }
-            if state.queue.count <= maximumBatch {
-                defer { state.queue = [] }
-                return state.queue
+            if state.failedLeases.isEmpty { return (batch, nil) }
+            let refused = batch.map { pending -> Bool in
+                guard let token = state.failedLeases[pending.write.runID] else { return false }
+                if token == pending.write.leaseToken { return true }
+                // Under a new lease the run starts again from what was stored.
+                state.failedLeases[pending.write.runID] = nil
+                return false
             }
-            let batch = Array(state.queue.prefix(maximumBatch))
-            state.queue.removeFirst(maximumBatch)
-            return batch
+            return (batch, refused)
         }
         if batch.isEmpty { return false }
-        let results = store.commit(batch.map(\.write), now: clock.now())
+        let results: [Result<WriteReceipt, Error>]
+        if let refused, refused.contains(true) {
+            var committed = store.commit(zip(batch, refused).filter { !$0.1 }.map(\.0.write), now: clock.now()).makeIterator()
+            results = zip(batch, refused).map { pending, refused in
+                refused ? .failure(pending.write.refusedAfterFailure) : committed.next()!
+            }
+        } else {
+            results = store.commit(batch.map(\.write), now: clock.now())
+        }
+        // A failed write that would have created its run leaves nothing to protect; one under
+        // a lost lease needs no memory here, as the fence refuses the lease's later writes.
+        let failed = zip(batch, results).compactMap { pending, result -> RunWrite? in
+            guard case .failure(let error) = result, pending.write.create == nil,
+                (error as? EngineError)?.code != .leaseLost
+            else { return nil }
+            return pending.write
+        }
+        if !failed.isEmpty {
+            state.withLock { state in
+                for write in failed { state.failedLeases[write.runID] = write.leaseToken }
+            }
+        }
         for (pending, result) in zip(batch, results) {
             pending.completion?(result)
         }

@@ -52,6 +52,16 @@ package struct RunWrite: Sendable {
     }
 }
 
+extension RunWrite {
+    /// The error of a write refused because an earlier write of its run, under the same
+    /// lease, failed (see ``GroupCommitter``).
+    package var refusedAfterFailure: EngineError {
+        EngineError(
+            .storage,
+            "write to run \(runID) refused: an earlier write of the run failed, and its history must not have a hole (the run is driven again from what was stored)")
+    }
+}
+
 /// What a committed ``RunWrite`` reports back.
 package struct WriteReceipt: Sendable {
     /// The run's event count after the write.

@@ -6,7 +6,8 @@ extension SQLiteStore {
         // Nearly always every write applies: then one transaction without a savepoint per
         // write (two statements SQLite parses each time) does. If one fails, the transaction
         // rolls back and the batch is applied again, each write in its own savepoint, so
-        // that each still succeeds or fails alone.
+        // that each still succeeds or fails alone; except that a run's writes after its failed
+        // one under the same lease are refused, so that its history never has a hole.
         do {
             return try pool.writeWithoutTransaction { db in
                 // Taken out for the transaction: if it fails, what is left is an empty memo.
@@ -28,7 +29,10 @@ extension SQLiteStore {
         do {
             return try pool.write { db in
                 var known: [String: FenceMemo.Run] = [:]
+                // Runs with a failed write: the lease token it was made under.
+                var failedLeases: [String: Int64] = [:]
                 return writes.map { write in
+                    if failedLeases[write.runID] == write.leaseToken { return .failure(write.refusedAfterFailure) }
                     do {
                         var receipt = WriteReceipt(eventCount: 0)
                         try db.inSavepoint {
@@ -39,6 +43,7 @@ extension SQLiteStore {
                     } catch {
                         // A write rolled back to its savepoint: what the memo says may be undone too.
                         known.removeAll()
+                        failedLeases[write.runID] = write.leaseToken
                         return .failure(error)
                     }
                 }

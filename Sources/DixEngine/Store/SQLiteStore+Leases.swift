@@ -20,6 +20,19 @@ extension SQLiteStore {
         }
     }
 
+    package func retake(runID: String, owner: String, leaseToken: Int64, leaseUntil: Date, now: Date) async throws -> RunRecord? {
+        try await pool.write { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: """
+                    UPDATE runs SET lease_expires_at = ?, lease_token = lease_token + 1, updated_at = ?
+                    WHERE run_id = ? AND owner = ? AND lease_token = ? AND status IN \(Self.openStatuses)
+                    RETURNING *, \(Self.eventCountColumn)
+                    """),
+                arguments: [Self.ms(leaseUntil), Self.ms(now), runID, owner, leaseToken]
+            ).map(Self.runRecord)
+        }
+    }
+
     package func renewLeases(owner: String, until: Date) async throws {
         try await pool.write { db in
             try db.cachedStatement(sql: "UPDATE runs SET lease_expires_at = ? WHERE owner = ? AND status IN \(Self.openStatuses)")

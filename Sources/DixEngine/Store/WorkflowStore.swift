@@ -7,8 +7,10 @@ import Foundation
 package protocol WorkflowStore: Sendable {
     /// Creates a run (pending, or already owned when `owner` is set).
     func startRun(_ run: NewRun, now: Date) async throws -> RunRecord
-    /// Commits a batch of fenced run writes in one transaction; each succeeds or fails alone.
-    /// Blocking: the group committer calls it from its own serial queue, never from a task.
+    /// Commits a batch of fenced run writes in one transaction; each succeeds or fails alone,
+    /// except that a run's writes after one of its own under the same lease that failed are
+    /// refused (a history has no holes). Blocking: the group committer calls it from its own serial queue, never from
+    /// a task.
     func commit(_ writes: [RunWrite], now: Date) -> [Result<WriteReceipt, Error>]
 
     func run(id: String) async throws -> RunRecord?
@@ -25,15 +27,18 @@ package protocol WorkflowStore: Sendable {
 
     /// Takes ownership of up to `limit` runnable runs (unowned, or whose lease expired).
     func claim(owner: String, limit: Int, leaseUntil: Date, now: Date) async throws -> [RunRecord]
+    /// Gives `owner` a new lease token on a run it holds with `leaseToken` and no longer drives,
+    /// so that it can be driven again from its stored history; nil when the run is no longer
+    /// open and held so.
+    func retake(runID: String, owner: String, leaseToken: Int64, leaseUntil: Date, now: Date) async throws -> RunRecord?
     func renewLeases(owner: String, until: Date) async throws
     func releaseLeases(owner: String) async throws
     /// The earliest lease expiry among open runs owned by others.
     func nextForeignLeaseExpiry(owner: String) async throws -> Date?
     /// What changed for the runs of `owner` since the given marks (signals, cancels, closes).
     func changes(owner: String, since: ChangeMarks) async throws -> (StoreChanges, ChangeMarks)
-    /// Deletes runs closed before `cutoff` with their histories; returns how many.
     /// Deletes runs closed before `cutoff` with their histories: of workflow type `only`, or of
-    /// every type but those in `except`.
+    /// every type but those in `except`. Returns how many.
     func purge(closedBefore cutoff: Date, only: String?, except: [String]) async throws -> Int
 }
 

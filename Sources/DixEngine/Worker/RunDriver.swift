@@ -38,10 +38,15 @@ final class RunDriver: Sendable {
         let leaseToken = run.leaseToken
         var record: (@Sendable (HistoryEvent, Data?) -> Void)?
         if let committer {
-            record = { event, status in
+            // Not awaited (the code goes on at once), but a failure stops the drive: the
+            // committer refuses the run's later writes, and the run is driven again from
+            // what was stored, where this step is still to be taken.
+            record = { [mailbox] event, status in
                 var write = RunWrite(runID: runID, leaseToken: leaseToken, events: [event])
                 write.publishedStatus = status
-                committer.submit(write)
+                committer.submit(write) { result in
+                    if case .failure(let error) = result { mailbox.post(.liveWriteFailed(error)) }
+                }
             }
         }
         let core = RunCore(

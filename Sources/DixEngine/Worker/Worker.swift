@@ -40,6 +40,9 @@ public final class Worker: Service, Sendable {
         /// Waiters for a run's close: given the closed record, or nil to look it up.
         var closeWaiters: [String: [CheckedContinuation<RunRecord?, Never>]] = [:]
         var marks = ChangeMarks()
+        /// Runs driven again after their drive stopped (see ``driveAgainIfStillHeld(_:reason:)``):
+        /// how many times in a row.
+        var redrives: [String: Int] = [:]
     }
 
     /// Opens (or creates) the database at `databasePath` for a worker.
@@ -260,12 +263,55 @@ public final class Worker: Service, Sendable {
             switch ending {
             case .abandoned(let reason):
                 self.logger.debug("stopped driving run", metadata: ["run_id": "\(run.runID)", "reason": "\(reason)"])
+                await self.driveAgainIfStillHeld(run, reason: reason)
             case .blocked(let error):
                 // The run keeps its lease, so no worker retries it until one restarts with fixed code.
                 try? await self.store.markBlocked(runID: run.runID, leaseToken: run.leaseToken, reason: error.description)
             case .closed, .historyEnded:
                 break
             }
+        }
+    }
+
+    /// A drive that stopped while this worker still holds the run (a write failed: the disk was
+    /// full, or the file could not be written) leaves the run to no one, as its lease is
+    /// renewed with the others. It is driven again from what was stored, under a new lease,
+    /// after 1 s, then 2, 4 … up to 60 s while it keeps failing. A run whose lease was lost or
+    /// that was closed meanwhile is left alone, as is every run once the worker stops.
+    private func driveAgainIfStillHeld(_ run: RunRecord, reason: String) async {
+        guard !Task.isCancelled, !state.withLock({ $0.draining }),
+            let current = try? await store.run(id: run.runID), current.status.isOpen,
+            current.owner == configuration.workerID, current.leaseToken == run.leaseToken
+        else {
+            state.withLock { _ = $0.redrives.removeValue(forKey: run.runID) }
+            return
+        }
+        let attempt = state.withLock { state -> Int in
+            state.redrives[run.runID, default: 0] += 1
+            return state.redrives[run.runID]!
+        }
+        let delay = Duration.seconds(min(60, 1 << min(attempt - 1, 6)))
+        logger.warning(
+            "run stopped while this worker holds it; driving it again from its stored history",
+            metadata: ["run_id": "\(run.runID)", "reason": "\(reason)", "in_seconds": "\(delay.seconds)", "attempt": "\(attempt)"])
+        guard (try? await clock.sleep(for: delay)) != nil, !state.withLock({ $0.draining }) else { return }
+        let retaken: RunRecord?
+        do {
+            let now = clock.now()
+            retaken = try await store.retake(
+                runID: run.runID, owner: configuration.workerID, leaseToken: run.leaseToken,
+                leaseUntil: now.addingTimeInterval(configuration.leaseDuration.seconds), now: now)
+        } catch {
+            return await driveAgainIfStillHeld(run, reason: "\(error)")
+        }
+        guard let retaken else {
+            state.withLock { _ = $0.redrives.removeValue(forKey: run.runID) }
+            return
+        }
+        do {
+            wake.post(.launch(retaken, try await store.history(runID: run.runID)))
+        } catch {
+            await driveAgainIfStillHeld(retaken, reason: "\(error)")
         }
     }
 
@@ -280,6 +326,7 @@ public final class Worker: Service, Sendable {
             launch: { [wake] run, history in wake.post(.launch(run, history)) },
             runClosed: { [weak self] run, closed in
                 guard let self else { return }
+                self.state.withLock { _ = $0.redrives.removeValue(forKey: run.runID) }
                 self.resumeCloseWaiters(run.runID, closed)
                 if let parent = run.parentRunID, let driver = self.state.withLock({ $0.drivers[parent] }) {
                     driver.mailbox.post(.childClosed(runID: run.runID))
