@@ -43,8 +43,9 @@ extension SQLiteStore {
         return try? decoder.decode(type, from: Data(text.utf8))
     }
 
-    // Rows are read by position (the column order of the v1 migration; later migrations only
-    // append columns): looking columns up by name costs a case-insensitive search each time.
+    // Rows are read by position (runs: the column order of the v1 migration, as later
+    // migrations only append columns; events: that of migration v2): looking columns up by
+    // name costs a case-insensitive search each time.
 
     // Events are keyed by their run's key (`runs.run_key`) shifted left 32 bits, plus their
     // index in the run's history (migration v2).
