@@ -30,6 +30,12 @@ public enum CommandLineRunner {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
+            // ArgumentParser answers `--help` (and a command group named without one of its
+            // commands) with a command whose run throws the help request.
+            if Command.exitCode(for: error) == .success {
+                print(Command.fullMessage(for: error))
+                exit(0)
+            }
             fail(describe(error), code: exitCode(for: error))
         }
     }
