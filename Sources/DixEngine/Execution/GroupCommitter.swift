@@ -118,19 +118,21 @@ package final class GroupCommitter: Sendable {
         }
         // A failed write that would have created its run leaves nothing to protect; one under
         // a lost lease needs no memory here, as the fence refuses the lease's later writes.
-        let failed = zip(batch, results).compactMap { pending, result -> RunWrite? in
-            guard case .failure(let error) = result, pending.write.create == nil,
+        // (By index: writes are large, and this runs for every commit.)
+        var failed: [(runID: String, leaseToken: Int64)] = []
+        for index in results.indices {
+            guard case .failure(let error) = results[index], batch[index].write.create == nil,
                 (error as? EngineError)?.code != .leaseLost
-            else { return nil }
-            return pending.write
+            else { continue }
+            failed.append((batch[index].write.runID, batch[index].write.leaseToken))
         }
         if !failed.isEmpty {
             state.withLock { state in
                 for write in failed { state.failedLeases[write.runID] = write.leaseToken }
             }
         }
-        for (pending, result) in zip(batch, results) {
-            pending.completion?(result)
+        for index in batch.indices {
+            batch[index].completion?(results[index])
         }
         // More came meanwhile: the committer's queue takes them.
         return state.withLock { state in

@@ -115,7 +115,14 @@ final class WorkflowExecutor: TaskExecutor {
     }
 
     /// Returns once no workflow job is queued or running.
+    ///
+    /// The driver, a job of this executor itself, finds it idle but for itself when no other
+    /// job is queued: it goes on at once instead of suspending and being run again.
     func waitUntilIdle() async {
+        let aloneOnThisThread = state.withLock { state in
+            state.draining && state.jobs.isEmpty && state.drainThread.map { pthread_equal($0, pthread_self()) != 0 } == true
+        }
+        if aloneOnThisThread { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let idle = state.withLock { state -> Bool in
                 if !state.draining && state.jobs.isEmpty { return true }

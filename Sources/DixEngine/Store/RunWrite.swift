@@ -63,11 +63,31 @@ extension RunWrite {
 }
 
 /// What a committed ``RunWrite`` reports back.
+///
+/// A step's commit reports only the event count; what other writes report is kept boxed, so
+/// that the receipts every commit hands around stay two words long.
 package struct WriteReceipt: Sendable {
+    private final class Details: Sendable {
+        let completion: HistoryEvent?
+        let closedRun: RunRecord?
+
+        init(completion: HistoryEvent?, closedRun: RunRecord?) {
+            self.completion = completion
+            self.closedRun = closedRun
+        }
+    }
+
     /// The run's event count after the write.
-    package var eventCount: Int
+    package let eventCount: Int
+    private let details: Details?
+
+    package init(eventCount: Int, completion: HistoryEvent? = nil, closedRun: RunRecord? = nil) {
+        self.eventCount = eventCount
+        details = completion == nil && closedRun == nil ? nil : Details(completion: completion, closedRun: closedRun)
+    }
+
     /// The completion event an ``RunWrite/Action`` produced, if it resolved its step.
-    package var completion: HistoryEvent?
+    package var completion: HistoryEvent? { details?.completion }
     /// The run's record after a write that closed it.
-    package var closedRun: RunRecord?
+    package var closedRun: RunRecord? { details?.closedRun }
 }

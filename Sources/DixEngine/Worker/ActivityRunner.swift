@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Metrics
 import Synchronization
 
 /// Runs one activity step live: attempts with timeouts and heartbeats, durable retry backoff,
@@ -16,7 +15,7 @@ struct ActivityRunner: Sendable {
     let limit: ConcurrencyLimit?
     let run: RunRecord
     let clock: any EngineClock
-    let metrics: any MetricsFactory
+    let meters: ActivityMeters
     /// The run's logger; ``activityLogger`` adds the activity and step (only when something logs).
     let logger: Logger
     /// Arms the `activityStarted` marker (see ``startedMarkerDelay``).
@@ -58,13 +57,11 @@ struct ActivityRunner: Sendable {
             let sink = HeartbeatSink(previousDetails: heartbeatDetails, clock: clock)
             let result = await runAttempt(attempt, sink: sink, scheduledAt: scheduledAt, deadline: scheduleDeadline)
             heartbeatDetails = sink.details
-            let dimensions = [("type", entry.name)]
-            Metrics.Timer(label: "activity_duration_seconds", dimensions: dimensions, factory: metrics)
-                .recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
+            meters.duration.recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
             if Task.isCancelled { return }
             switch result {
             case .success(let output):
-                Counter(label: "activity_executions_total", dimensions: dimensions + [("status", "completed")], factory: metrics).increment()
+                meters.completed.increment()
                 complete([HistoryEvent(
                     step: command.step, kind: .activityCompleted, name: command.name, attempt: attempt,
                     inputDigest: command.digest, input: command.input, output: output,
@@ -72,7 +69,7 @@ struct ActivityRunner: Sendable {
                 return
             case .failure(let error):
                 let info = ErrorInfo(error)
-                Counter(label: "activity_errors_total", dimensions: dimensions + [("error_type", info.type)], factory: metrics).increment()
+                meters.error(info.type)
                 let retryable = !info.nonRetryable && !policy.nonRetryableErrorTypes.contains(info.type)
                 let nextAttemptAt = clock.now().addingTimeInterval(policy.backoff.delay(afterAttempt: attempt).seconds)
                 let withinDeadline = scheduleDeadline.map { nextAttemptAt < $0 } ?? true
@@ -80,7 +77,7 @@ struct ActivityRunner: Sendable {
                     finalFailure(info, attempt: attempt, scheduledAt: scheduledAt)
                     return
                 }
-                Counter(label: "activity_executions_total", dimensions: dimensions + [("status", "retried")], factory: metrics).increment()
+                meters.retried.increment()
                 activityLogger.warning(
                     "activity attempt failed, retrying",
                     metadata: ["attempt": "\(attempt)", "error": "\(info)", "next_attempt_at": "\(nextAttemptAt)"])
@@ -108,7 +105,7 @@ struct ActivityRunner: Sendable {
     }
 
     private func finalFailure(_ info: ErrorInfo, attempt: Int, scheduledAt: Date) {
-        Counter(label: "activity_executions_total", dimensions: [("type", entry.name), ("status", "failed")], factory: metrics).increment()
+        meters.failed.increment()
         complete([HistoryEvent(
             step: command.step, kind: .activityFailed, name: command.name, attempt: attempt,
             inputDigest: command.digest, input: command.input, error: info,

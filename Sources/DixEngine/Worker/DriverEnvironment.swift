@@ -12,6 +12,8 @@ final class DriverEnvironment: Sendable {
     let limits: [String: ConcurrencyLimit]
     let clock: any EngineClock
     let metrics: any MetricsFactory
+    /// The worker's activity metrics, made once per activity type.
+    let activityMeters: ActivityMetersCache
     /// Arms the `activityStarted` markers of activity attempts.
     let startedMarkers: FixedDelayTimer
     let leaseDuration: Duration
@@ -37,6 +39,7 @@ final class DriverEnvironment: Sendable {
         limits: [String: ConcurrencyLimit],
         clock: any EngineClock,
         metrics: any MetricsFactory,
+        activityMeters: ActivityMetersCache,
         startedMarkers: FixedDelayTimer,
         leaseDuration: Duration,
         historyWarningEvents: Int,
@@ -55,6 +58,7 @@ final class DriverEnvironment: Sendable {
         self.limits = limits
         self.clock = clock
         self.metrics = metrics
+        self.activityMeters = activityMeters
         self.startedMarkers = startedMarkers
         self.leaseDuration = leaseDuration
         self.historyWarningEvents = historyWarningEvents

@@ -4,8 +4,10 @@ import Foundation
 enum DriverMessage: Sendable {
     /// A live step finished; `events` record it and are committed before delivery.
     case completed(step: Int, events: [HistoryEvent])
-    /// A live step's task committed its completion `event` (or failed to).
-    case liveStepCommitted(step: Int, event: HistoryEvent, Result<WriteReceipt, Error>)
+    /// A live step's task committed its completion `event` (or failed to); with the run's
+    /// event count after it. (Not the whole receipt: messages are copied on their way, and one
+    /// per step is this one.)
+    case liveStepCommitted(step: Int, event: HistoryEvent, Result<Int, Error>)
     /// A live step's task could not record an event.
     case liveWriteFailed(Error)
     /// A write of the driver's own committed.

@@ -102,14 +102,14 @@ final class RunDriver: Sendable {
         var backlog: [DriverMessage] = []
         var ownWrites = 0
 
-        /// Checks a receipt against the history size limits.
-        func checkSize(_ receipt: WriteReceipt) throws {
-            if receipt.eventCount > environment!.historyWarningEvents && !warnedAboutSize {
+        /// Checks a history's event count against its size limits.
+        func checkSize(_ eventCount: Int) throws {
+            if eventCount > environment!.historyWarningEvents && !warnedAboutSize {
                 warnedAboutSize = true
-                logger.warning("history is large; long-lived workflows should continue-as-new", metadata: ["events": "\(receipt.eventCount)"])
+                logger.warning("history is large; long-lived workflows should continue-as-new", metadata: ["events": "\(eventCount)"])
                 Counter(label: "workflow_history_warnings_total", dimensions: [("type", run.workflowType)], factory: environment!.metrics).increment()
             }
-            if receipt.eventCount > environment!.historyLimitEvents {
+            if eventCount > environment!.historyLimitEvents {
                 throw EngineError(
                     .historyTooLarge,
                     "history of run \(run.runID) passed the limit of \(environment!.historyLimitEvents) events; use continue-as-new")
@@ -117,7 +117,7 @@ final class RunDriver: Sendable {
         }
 
         /// Delivers a live step's completion, which its task committed (see ``complete(step:events:)``).
-        func deliverLive(step: Int, event: HistoryEvent, _ result: Result<WriteReceipt, Error>) async throws {
+        func deliverLive(step: Int, event: HistoryEvent, _ result: Result<Int, Error>) async throws {
             try checkSize(try result.get())
             guard core.deliver(step: step, Self.outcome(for: event, step: step)) else { return }
             await executor.waitUntilIdle()
@@ -140,7 +140,7 @@ final class RunDriver: Sendable {
                     case .ownWriteCommitted(token, let result):
                         backlog += messages[(position + 1)...]
                         let receipt = try result.get()
-                        try checkSize(receipt)
+                        try checkSize(receipt.eventCount)
                         return receipt
                     case .liveStepCommitted(let step, let event, let result):
                         try await deliverLive(step: step, event: event, result)
@@ -414,7 +414,8 @@ final class RunDriver: Sendable {
         }
         let runner = ActivityRunner(
             command: command, recorded: recorded, entry: entry, limit: environment.limits[command.name], run: run,
-            clock: environment.clock, metrics: environment.metrics, logger: logger, markers: environment.startedMarkers,
+            clock: environment.clock, meters: environment.activityMeters.meters(for: entry.name, factory: environment.metrics),
+            logger: logger, markers: environment.startedMarkers,
             record: { [self] in record(step: command.step, events: $0) },
             complete: { [self] in complete(step: command.step, events: $0) })
         environment.activityBegan()
@@ -454,7 +455,7 @@ final class RunDriver: Sendable {
         let mustFlush = liveTasks.withLock { tasks -> Bool in
             guard tasks.removeValue(forKey: step) != nil else { return false }
             return committer.enqueue(write) { [mailbox] result in
-                mailbox.post(.liveStepCommitted(step: step, event: event, result))
+                mailbox.post(.liveStepCommitted(step: step, event: event, result.map(\.eventCount)))
             }
         }
         // Outside the lock: the task is about to end, so it may as well commit.

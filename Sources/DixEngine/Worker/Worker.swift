@@ -21,6 +21,7 @@ public final class Worker: Service, Sendable {
     let committer: GroupCommitter
     let notifier: ChangeNotifier
     let startedMarkers = FixedDelayTimer(delay: ActivityRunner.startedMarkerDelay)
+    let activityMeters = ActivityMetersCache()
     private let limits: [String: ConcurrencyLimit]
     private let wake = Mailbox<Wake>()
     private let state = Mutex(State())
@@ -318,7 +319,8 @@ public final class Worker: Service, Sendable {
     private var environment: DriverEnvironment {
         DriverEnvironment(
             workerID: configuration.workerID, committer: committer, store: store, registry: registry, limits: limits,
-            clock: clock, metrics: configuration.metricsFactory ?? MetricsSystem.factory, startedMarkers: startedMarkers,
+            clock: clock, metrics: configuration.metricsFactory ?? MetricsSystem.factory, activityMeters: activityMeters,
+            startedMarkers: startedMarkers,
             leaseDuration: configuration.leaseDuration,
             historyWarningEvents: configuration.historyWarningEvents,
             historyLimitEvents: configuration.historyLimitEvents,
