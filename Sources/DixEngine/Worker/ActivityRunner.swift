@@ -13,7 +13,9 @@ struct ActivityRunner: Sendable {
     let recorded: RecordedHistory.Step?
     let entry: WorkflowRegistry.ActivityEntry
     let limit: ConcurrencyLimit?
-    let run: RunRecord
+    /// The run's workflow and run IDs (not its whole record: the runner is copied into its task).
+    let workflowID: String
+    let runID: String
     let clock: any EngineClock
     let meters: ActivityMeters
     /// The run's logger; ``activityLogger`` adds the activity and step (only when something logs).
@@ -120,7 +122,7 @@ struct ActivityRunner: Sendable {
         }
         defer { limit?.release() }
         let context = ActivityContext(
-            attempt: attempt, workflowID: run.workflowID, runID: run.runID, activityName: entry.name,
+            attempt: attempt, workflowID: workflowID, runID: runID, activityName: entry.name,
             stepIndex: command.step, runLogger: logger, heartbeatSink: sink)
         let input = command.input ?? Data("null".utf8)
         let body = entry.run

@@ -413,7 +413,8 @@ final class RunDriver: Sendable {
             return
         }
         let runner = ActivityRunner(
-            command: command, recorded: recorded, entry: entry, limit: environment.limits[command.name], run: run,
+            command: command, recorded: recorded, entry: entry, limit: environment.limits[command.name],
+            workflowID: run.workflowID, runID: run.runID,
             clock: environment.clock, meters: environment.activityMeters.meters(for: entry.name, factory: environment.metrics),
             logger: logger, markers: environment.startedMarkers,
             record: { [self] in record(step: command.step, events: $0) },

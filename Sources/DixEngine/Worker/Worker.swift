@@ -25,6 +25,10 @@ public final class Worker: Service, Sendable {
     private let limits: [String: ConcurrencyLimit]
     private let wake = Mailbox<Wake>()
     private let state = Mutex(State())
+    /// Set once shutdown begins: no new live step starts. Read by every step, so not under `state`'s lock.
+    private let draining = Atomic<Bool>(false)
+    /// In-flight activity attempts, for graceful shutdown; counted by every step.
+    private let inflightActivities = Atomic<Int>(0)
     private let touchPending = Mutex(false)
 
     enum Wake: Sendable {
@@ -36,8 +40,6 @@ public final class Worker: Service, Sendable {
 
     private struct State {
         var drivers: [String: RunDriver] = [:]
-        var draining = false
-        var inflightActivities = 0
         /// Waiters for a run's close: given the closed record, or nil to look it up.
         var closeWaiters: [String: [CheckedContinuation<RunRecord?, Never>]] = [:]
         var marks = ChangeMarks()
@@ -280,7 +282,7 @@ public final class Worker: Service, Sendable {
     /// after 1 s, then 2, 4 … up to 60 s while it keeps failing. A run whose lease was lost or
     /// that was closed meanwhile is left alone, as is every run once the worker stops.
     private func driveAgainIfStillHeld(_ run: RunRecord, reason: String) async {
-        guard !Task.isCancelled, !state.withLock({ $0.draining }),
+        guard !Task.isCancelled, !draining.load(ordering: .acquiring),
             let current = try? await store.run(id: run.runID), current.status.isOpen,
             current.owner == configuration.workerID, current.leaseToken == run.leaseToken
         else {
@@ -295,7 +297,7 @@ public final class Worker: Service, Sendable {
         logger.warning(
             "run stopped while this worker holds it; driving it again from its stored history",
             metadata: ["run_id": "\(run.runID)", "reason": "\(reason)", "in_seconds": "\(delay.seconds)", "attempt": "\(attempt)"])
-        guard (try? await clock.sleep(for: delay)) != nil, !state.withLock({ $0.draining }) else { return }
+        guard (try? await clock.sleep(for: delay)) != nil, !draining.load(ordering: .acquiring) else { return }
         let retaken: RunRecord?
         do {
             let now = clock.now()
@@ -324,7 +326,7 @@ public final class Worker: Service, Sendable {
             leaseDuration: configuration.leaseDuration,
             historyWarningEvents: configuration.historyWarningEvents,
             historyLimitEvents: configuration.historyLimitEvents,
-            isDraining: { self.state.withLock { $0.draining } },
+            isDraining: { self.draining.load(ordering: .acquiring) },
             launch: { [wake] run, history in wake.post(.launch(run, history)) },
             runClosed: { [weak self] run, closed in
                 guard let self else { return }
@@ -336,8 +338,8 @@ public final class Worker: Service, Sendable {
                 self.touchSoon()
             },
             notifyOthers: { [weak self] in self?.notifyOthers() },
-            activityBegan: { self.state.withLock { $0.inflightActivities += 1 } },
-            activityEnded: { self.state.withLock { $0.inflightActivities -= 1 } })
+            activityBegan: { self.inflightActivities.add(1, ordering: .relaxed) },
+            activityEnded: { self.inflightActivities.subtract(1, ordering: .relaxed) })
     }
 
     private func resumeCloseWaiters(_ runID: String, _ closed: RunRecord?) {
@@ -416,9 +418,9 @@ public final class Worker: Service, Sendable {
     /// Stops claiming, lets in-flight activities finish within the grace period, stops every
     /// driver and releases the leases so another worker can go on at once.
     private func shutDown() async {
-        state.withLock { $0.draining = true }
+        draining.store(true, ordering: .releasing)
         let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
-        while state.withLock({ $0.inflightActivities > 0 }) && ContinuousClock.now < deadline {
+        while inflightActivities.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
         let drivers = state.withLock { Array($0.drivers.values) }
