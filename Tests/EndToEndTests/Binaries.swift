@@ -106,9 +106,15 @@ func dixctl(_ arguments: [String], database: String) async throws -> (status: In
 }
 
 private func runDixctl(_ arguments: [String], database: String) throws -> (status: Int32, output: String, error: String) {
+    try runBinary(Binaries.dixctl, arguments + ["--db", database])
+}
+
+/// Runs `binary` to its end and returns its exit status, standard output and standard error
+/// (blocking: see ``offThePool(_:)``).
+func runBinary(_ binary: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Binaries.dixctl)
-    process.arguments = arguments + ["--db", database]
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
     let output = Pipe()
     let error = Pipe()
     process.standardOutput = output

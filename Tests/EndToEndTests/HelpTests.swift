@@ -5,20 +5,7 @@ import Testing
 /// group named without one of its commands; a bad argument is still an error (exit 2).
 @Suite struct HelpTests {
     func run(_ binary: String, _ arguments: [String]) async throws -> (status: Int32, output: String, error: String) {
-        try await offThePool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
-            let output = Pipe()
-            let error = Pipe()
-            process.standardOutput = output
-            process.standardError = error
-            try process.run()
-            let outData = output.fileHandleForReading.readDataToEndOfFile()
-            let errData = error.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-        }
+        try await offThePool { try runBinary(binary, arguments) }
     }
 
     @Test(arguments: [
