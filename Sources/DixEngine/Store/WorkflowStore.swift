@@ -9,8 +9,8 @@ package protocol WorkflowStore: Sendable {
     func startRun(_ run: NewRun, now: Date) async throws -> RunRecord
     /// Commits a batch of fenced run writes in one transaction; each succeeds or fails alone,
     /// except that a run's writes after one of its own under the same lease that failed are
-    /// refused (a history has no holes). Blocking: the group committer calls it from its own serial queue, never from
-    /// a task.
+    /// refused (a history has no holes). Blocking: the group committer calls it from its own
+    /// serial queue, never from a task.
     func commit(_ writes: [RunWrite], now: Date) -> [Result<WriteReceipt, Error>]
 
     func run(id: String) async throws -> RunRecord?

@@ -282,40 +282,36 @@ public final class Worker: Service, Sendable {
     /// after 1 s, then 2, 4 … up to 60 s while it keeps failing. A run whose lease was lost or
     /// that was closed meanwhile is left alone, as is every run once the worker stops.
     private func driveAgainIfStillHeld(_ run: RunRecord, reason: String) async {
-        guard !Task.isCancelled, !draining.load(ordering: .acquiring),
-            let current = try? await store.run(id: run.runID), current.status.isOpen,
-            current.owner == configuration.workerID, current.leaseToken == run.leaseToken
-        else {
-            state.withLock { _ = $0.redrives.removeValue(forKey: run.runID) }
-            return
+        var held = run
+        var reason = reason
+        while !Task.isCancelled && !draining.load(ordering: .acquiring) {
+            // A run that cannot be read now is taken as still held: the retake decides.
+            let current = (try? await store.run(id: held.runID)) ?? held
+            guard current.status.isOpen, current.owner == configuration.workerID, current.leaseToken == held.leaseToken else { break }
+            let attempt = state.withLock { state -> Int in
+                state.redrives[held.runID, default: 0] += 1
+                return state.redrives[held.runID]!
+            }
+            let delay = Duration.seconds(min(60, 1 << min(attempt - 1, 6)))
+            logger.warning(
+                "run stopped while this worker holds it; driving it again from its stored history",
+                metadata: ["run_id": "\(held.runID)", "reason": "\(reason)", "in_seconds": "\(delay.seconds)", "attempt": "\(attempt)"])
+            guard (try? await clock.sleep(for: delay)) != nil, !draining.load(ordering: .acquiring) else { return }
+            do {
+                let now = clock.now()
+                guard
+                    let retaken = try await store.retake(
+                        runID: held.runID, owner: configuration.workerID, leaseToken: held.leaseToken,
+                        leaseUntil: now.addingTimeInterval(configuration.leaseDuration.seconds), now: now)
+                else { break }
+                held = retaken
+                wake.post(.launch(retaken, try await store.history(runID: retaken.runID)))
+                return
+            } catch {
+                reason = "\(error)"
+            }
         }
-        let attempt = state.withLock { state -> Int in
-            state.redrives[run.runID, default: 0] += 1
-            return state.redrives[run.runID]!
-        }
-        let delay = Duration.seconds(min(60, 1 << min(attempt - 1, 6)))
-        logger.warning(
-            "run stopped while this worker holds it; driving it again from its stored history",
-            metadata: ["run_id": "\(run.runID)", "reason": "\(reason)", "in_seconds": "\(delay.seconds)", "attempt": "\(attempt)"])
-        guard (try? await clock.sleep(for: delay)) != nil, !draining.load(ordering: .acquiring) else { return }
-        let retaken: RunRecord?
-        do {
-            let now = clock.now()
-            retaken = try await store.retake(
-                runID: run.runID, owner: configuration.workerID, leaseToken: run.leaseToken,
-                leaseUntil: now.addingTimeInterval(configuration.leaseDuration.seconds), now: now)
-        } catch {
-            return await driveAgainIfStillHeld(run, reason: "\(error)")
-        }
-        guard let retaken else {
-            state.withLock { _ = $0.redrives.removeValue(forKey: run.runID) }
-            return
-        }
-        do {
-            wake.post(.launch(retaken, try await store.history(runID: run.runID)))
-        } catch {
-            await driveAgainIfStillHeld(retaken, reason: "\(error)")
-        }
+        state.withLock { _ = $0.redrives.removeValue(forKey: run.runID) }
     }
 
     private var environment: DriverEnvironment {
