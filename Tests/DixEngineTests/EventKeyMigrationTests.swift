@@ -13,9 +13,7 @@ import Testing
     /// A database as the previous version left it: a completed run of three events, then an
     /// open run of two, claimed by worker a with lease token 1, created in that order.
     func previousVersionDatabase() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixmigrate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("state.db").path
+        let path = try StoreTests().path()
         let queue = try DatabaseQueue(path: path)
         try SQLiteStore.migrator.migrate(queue, upTo: Self.v1)
         let (ms, leaseEnd) = (SQLiteStore.ms(now), SQLiteStore.ms(now) + 600_000)

@@ -14,9 +14,7 @@ import Testing
 
     /// A store with runs r1 and r2 claimed by worker a with lease token 1, refusing side effects.
     func claimedRunsRefusingSideEffects(now: Date) async throws -> SQLiteStore {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixfail-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: directory.appendingPathComponent("state.db").path)
+        let store = try SQLiteStore(path: try StoreTests().path())
         for id in ["r1", "r2"] {
             _ = try await store.startRun(NewRun(runID: id, workflowID: "w-\(id)", workflowType: "t", input: Data("1".utf8)), now: now)
         }
