@@ -54,7 +54,7 @@ run: deps
 	$(SWIFT) build --product dixmgr
 	$(SWIFT) build --product dixctl
 	@mkdir -p $(STATE_DIR)
-	.build/debug/dixmgr --conf conf/dixmgr.toml --db $(STATE_DIR)/state.db
+	.build/debug/dixmgr --db $(STATE_DIR)/state.db
 
 bench: deps
 	$(SWIFT) build -c release --product dixbench
