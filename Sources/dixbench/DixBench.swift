@@ -121,7 +121,7 @@ struct DixBench {
     /// How many rounds workload 2 and the reference are measured in (`DIXBENCH_ROUNDS`).
     static let rounds = max(1, Int(ProcessInfo.processInfo.environment["DIXBENCH_ROUNDS"] ?? "5") ?? 5)
 
-    /// The measurement of median throughput among `rounds`, its count the rounds' total.
+    /// The round of median throughput among `rounds`.
     static func median(_ rounds: [Measurement]) -> Measurement {
         rounds.sorted { $0.throughput < $1.throughput }[rounds.count / 2]
     }
@@ -358,7 +358,7 @@ struct DixBench {
                 guard case .ok = report.result else { throw EngineError(.storage, "replay failed: \(report.result)") }
             })
         }
-        let median = durations.sorted()[durations.count / 2]
+        let median = medianValue(durations)
         return Measurement(
             workload: "5. replay of a \(exported.events.count)-event history", synchronous: "-", count: exported.events.count,
             unit: "events", seconds: median)

@@ -97,10 +97,10 @@ import Testing
         #expect(history[4].input == (try PayloadCodec.encode("\(output.random)")))
         #expect(TestWorkflows.log.all.filter { $0.hasPrefix("echo:\(run.runID):") }.count >= 2)
         let report = try await harness.client.replay(run.runID)
+        await harness.stop()
         guard case .ok = report.result else {
             Issue.record("replay: \(report.result)")
             return
         }
-        await harness.stop()
     }
 }

@@ -84,55 +84,58 @@ package final class GroupCommitter: Sendable {
     /// Commits the queued writes (up to the maximum batch); false once the queue is empty, as
     /// it marks the committer idle.
     private func flushBatch() -> Bool {
-        let (batch, refused) = state.withLock { state -> ([Pending], [Bool]?) in
-            var batch: [Pending]
+        // The writes to commit, and those refused because their run's lease had a failed write.
+        let taken = state.withLock { state -> (batch: [Pending], refused: [Pending])? in
             if state.queue.isEmpty {
                 state.flushing = false
-                return ([], nil)
-            } else if state.queue.count <= maximumBatch {
+                return nil
+            }
+            var batch: [Pending]
+            if state.queue.count <= maximumBatch {
                 batch = state.queue
                 state.queue = []
             } else {
                 batch = Array(state.queue.prefix(maximumBatch))
                 state.queue.removeFirst(maximumBatch)
             }
-            if state.failedLeases.isEmpty { return (batch, nil) }
-            let refused = batch.map { pending -> Bool in
+            if state.failedLeases.isEmpty { return (batch, []) }
+            var refused: [Pending] = []
+            batch.removeAll { pending in
                 guard let token = state.failedLeases[pending.write.runID] else { return false }
-                if token == pending.write.leaseToken { return true }
+                if token == pending.write.leaseToken {
+                    refused.append(pending)
+                    return true
+                }
                 // Under a new lease the run starts again from what was stored.
                 state.failedLeases[pending.write.runID] = nil
                 return false
             }
             return (batch, refused)
         }
-        if batch.isEmpty { return false }
-        let results: [Result<WriteReceipt, Error>]
-        if let refused, refused.contains(true) {
-            var committed = store.commit(zip(batch, refused).filter { !$0.1 }.map(\.0.write), now: clock.now()).makeIterator()
-            results = zip(batch, refused).map { pending, refused in
-                refused ? .failure(pending.write.refusedAfterFailure) : committed.next()!
+        guard let (batch, refused) = taken else { return false }
+        for pending in refused {
+            pending.completion?(.failure(pending.write.refusedAfterFailure))
+        }
+        if !batch.isEmpty {
+            let results = store.commit(batch.map(\.write), now: clock.now())
+            // A failed write that would have created its run leaves nothing to protect; one under
+            // a lost lease needs no memory here, as the fence refuses the lease's later writes.
+            // (By index: writes are large, and this runs for every commit.)
+            var failed: [(runID: String, leaseToken: Int64)] = []
+            for index in results.indices {
+                guard case .failure(let error) = results[index], batch[index].write.create == nil,
+                    (error as? EngineError)?.code != .leaseLost
+                else { continue }
+                failed.append((batch[index].write.runID, batch[index].write.leaseToken))
             }
-        } else {
-            results = store.commit(batch.map(\.write), now: clock.now())
-        }
-        // A failed write that would have created its run leaves nothing to protect; one under
-        // a lost lease needs no memory here, as the fence refuses the lease's later writes.
-        // (By index: writes are large, and this runs for every commit.)
-        var failed: [(runID: String, leaseToken: Int64)] = []
-        for index in results.indices {
-            guard case .failure(let error) = results[index], batch[index].write.create == nil,
-                (error as? EngineError)?.code != .leaseLost
-            else { continue }
-            failed.append((batch[index].write.runID, batch[index].write.leaseToken))
-        }
-        if !failed.isEmpty {
-            state.withLock { state in
-                for write in failed { state.failedLeases[write.runID] = write.leaseToken }
+            if !failed.isEmpty {
+                state.withLock { state in
+                    for write in failed { state.failedLeases[write.runID] = write.leaseToken }
+                }
             }
-        }
-        for index in batch.indices {
-            batch[index].completion?(results[index])
+            for index in batch.indices {
+                batch[index].completion?(results[index])
+            }
         }
         // More came meanwhile: the committer's queue takes them.
         return state.withLock { state in

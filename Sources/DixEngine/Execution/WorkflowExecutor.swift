@@ -108,21 +108,20 @@ final class WorkflowExecutor: TaskExecutor {
         }
     }
 
-    /// Whether a job of this executor is running and none other is queued: called from
-    /// workflow code, it means that code would leave the executor idle if it suspended.
+    /// Whether the caller is a job of this executor, running on its drain thread, and no other
+    /// job is queued: that job would leave the executor idle if it suspended.
     var isRunningAlone: Bool {
-        state.withLock { $0.draining && $0.jobs.isEmpty }
+        state.withLock { state in
+            state.draining && state.jobs.isEmpty && state.drainThread.map { pthread_equal($0, pthread_self()) != 0 } == true
+        }
     }
 
     /// Returns once no workflow job is queued or running.
     ///
-    /// The driver, a job of this executor itself, finds it idle but for itself when no other
-    /// job is queued: it goes on at once instead of suspending and being run again.
+    /// The driver, a job of this executor itself, finds it idle but for itself when it runs
+    /// alone: it goes on at once instead of suspending and being run again.
     func waitUntilIdle() async {
-        let aloneOnThisThread = state.withLock { state in
-            state.draining && state.jobs.isEmpty && state.drainThread.map { pthread_equal($0, pthread_self()) != 0 } == true
-        }
-        if aloneOnThisThread { return }
+        if isRunningAlone { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let idle = state.withLock { state -> Bool in
                 if !state.draining && state.jobs.isEmpty { return true }

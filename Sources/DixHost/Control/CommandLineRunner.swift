@@ -11,11 +11,7 @@ public enum CommandLineRunner {
         do {
             command = try Command.parseAsRoot()
         } catch {
-            let code = Command.exitCode(for: error)
-            if code == .success {
-                print(Command.fullMessage(for: error))
-                exit(0)
-            }
+            exitIfHelp(Command.self, error)
             let message = Command.fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             fail(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message, code: 2)
         }
@@ -30,14 +26,18 @@ public enum CommandLineRunner {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
-            // ArgumentParser answers `--help` (and a command group named without one of its
-            // commands) with a command whose run throws the help request.
-            if Command.exitCode(for: error) == .success {
-                print(Command.fullMessage(for: error))
-                exit(0)
-            }
+            exitIfHelp(Command.self, error)
             fail(describe(error), code: exitCode(for: error))
         }
+    }
+
+    /// Prints the help `error` asks for and exits 0, if it is such a request. ArgumentParser
+    /// makes one while parsing (`--help`), or as a command whose run throws it (a command
+    /// group named without one of its commands, and `--help` after a subcommand).
+    static func exitIfHelp<Command: ParsableCommand>(_ type: Command.Type, _ error: Error) {
+        guard Command.exitCode(for: error) == .success else { return }
+        print(Command.fullMessage(for: error))
+        exit(0)
     }
 
     /// 2 for the caller's bad input, 1 for anything that failed.
