@@ -19,6 +19,7 @@ enum TestWorkflows {
         registry.register(CounterWorkflow.self)
         registry.register(FailingWorkflow.self)
         registry.register(SideEffects.self)
+        registry.register(StepsBesideSignal.self)
         return registry
     }
 }
@@ -170,5 +171,16 @@ struct SideEffects: Workflow {
         let output = Output(now: context.now(), random: context.random(), uuid: context.uuid())
         _ = try await context.execute(Echo.self, "\(output.random)")
         return output
+    }
+}
+
+/// Quick activities one after another while a signal wait runs beside them.
+struct StepsBesideSignal: Workflow {
+    static let name = "steps-beside-signal"
+    func run(_ input: Int, context: WorkflowContext) async throws -> String {
+        async let signal = context.waitForSignal("go", as: Int.self)
+        var last = ""
+        for index in 0..<input { last = try await context.execute(Echo.self, "\(index)") }
+        return "\(last), go \(try await signal ?? -1)"
     }
 }

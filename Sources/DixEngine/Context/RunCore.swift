@@ -37,6 +37,17 @@ final class RunCore: Sendable {
     /// The executor the workflow code runs on; see ``await(_:)`` for why the core looks at it.
     let executor: WorkflowExecutor?
 
+    /// How a live run's driver lets the code go on without it while it waits idle.
+    struct DriverHooks: Sendable {
+        /// Starts a step in the driver's place; false when the driver must (it is busy, or the
+        /// step is not one it leaves to others).
+        let start: @Sendable (StepCommand) -> Bool
+        /// Tells an idle driver that the code has issued a step for it, or ended.
+        let wake: @Sendable () -> Void
+    }
+    /// Set by a live run's driver once it exists.
+    let driverHooks = Mutex<DriverHooks?>(nil)
+
     init(
         run: RunRecord, history: RecordedHistory, clock: any EngineClock, replayOnly: Bool,
         executor: WorkflowExecutor? = nil, record: (@Sendable (HistoryEvent, Data?) -> Void)?
@@ -85,19 +96,35 @@ final class RunCore: Sendable {
     func await(_ make: @escaping (Int) -> StepCommand) async -> Result<Data?, Error> {
         if let recorded = replayImmediately(make) { return recorded }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Result<Data?, Error>, Never>) in
-            let immediate = state.withLock { state -> Result<Data?, Error>? in
+            let hooks = driverHooks.withLock { $0 }
+            let issued = state.withLock { state -> Result<StepCommand, Error>? in
                 if state.cancelDelivered { return .failure(CancellationError()) }
-                switch number(make, &state) {
-                case .failure(let error):
-                    return .failure(error)
-                case .success(let command):
-                    state.pending[command.step] = Pending(command: command, continuation: continuation)
+                let numbered = number(make, &state)
+                guard case .success(let command) = numbered else { return numbered }
+                state.pending[command.step] = Pending(command: command, continuation: continuation)
+                if state.replayOnly { state.trace.append(Self.traceEntry(command, state.history)) }
+                // Left to the driver; a live run's step may be started at once below.
+                guard hooks != nil else {
                     state.issued.append(command)
-                    if state.replayOnly { state.trace.append(Self.traceEntry(command, state.history)) }
                     return nil
                 }
+                return numbered
             }
-            if let immediate { continuation.resume(returning: immediate) }
+            switch issued {
+            case nil:
+                break
+            case .failure(let error):
+                continuation.resume(returning: .failure(error))
+                // The run may have diverged: its driver must look.
+                hooks?.wake()
+            case .success(let command):
+                // Started by the workflow's own job when the driver waits idle, or issued to it
+                // as usual. (No other job of the run runs meanwhile: the executor is serial, and
+                // nothing delivers to a run whose code is running.)
+                if hooks?.start(command) == true { return }
+                state.withLock { $0.issued.append(command) }
+                hooks?.wake()
+            }
         }
     }
 
@@ -205,5 +232,6 @@ final class RunCore: Sendable {
 
     func finish(_ outcome: Result<Data, Error>) {
         state.withLock { $0.outcome = outcome }
+        driverHooks.withLock { $0 }?.wake()
     }
 }

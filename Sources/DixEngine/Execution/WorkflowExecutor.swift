@@ -116,6 +116,11 @@ final class WorkflowExecutor: TaskExecutor {
         }
     }
 
+    /// Whether no workflow job is queued or running.
+    var isIdle: Bool {
+        state.withLock { !$0.draining && $0.jobs.isEmpty }
+    }
+
     /// Returns once no workflow job is queued or running.
     ///
     /// The driver, a job of this executor itself, finds it idle but for itself when it runs

@@ -12,6 +12,8 @@ enum DriverMessage: Sendable {
     case liveWriteFailed(Error)
     /// A write of the driver's own committed.
     case ownWriteCommitted(token: Int, Result<WriteReceipt, Error>)
+    /// The code issued a step for the driver, or ended, while the driver waited idle.
+    case wake
     /// New signals may be in the inbox.
     case signalsAvailable
     /// A signal wait's timeout passed.

@@ -57,6 +57,13 @@ final class RunDriver: Sendable {
         workflowLogger.handler = ReplayAwareLogHandler(base: logger.handler, core: core, verbose: verbose)
         context = WorkflowContext(core: core, logger: workflowLogger)
         workflowEntry = registry.workflows[run.workflowType]
+        if environment != nil {
+            core.driverHooks.withLock {
+                $0 = RunCore.DriverHooks(
+                    start: { [weak self] command in self?.startWhileIdle(command) ?? false },
+                    wake: { [mailbox] in mailbox.postIfIdle(.wake) })
+            }
+        }
     }
 
     /// How a drive ended.
@@ -325,10 +332,14 @@ final class RunDriver: Sendable {
                     }
                     continue
                 }
-                // Live: wait for what happens next.
+                // Live: wait for what happens next. Waiting idle, the driver lets activities be
+                // started and delivered without it (see ``startWhileIdle(_:)``); the code they
+                // woke runs to idle before the driver goes on, as after its own deliveries.
                 logger.trace("driver waiting", metadata: ["signal_waits": "\(signalWaits.keys.sorted())", "pending": "\(core.pendingSteps.map(\.step))"])
-                let messages = backlog.isEmpty ? await mailbox.take() : backlog
+                let waitedIdle = backlog.isEmpty
+                let messages = waitedIdle ? await mailbox.take(idle: true) : backlog
                 backlog.removeAll()
+                if waitedIdle { await executor.waitUntilIdle() }
                 logger.trace("driver messages", metadata: ["messages": "\(messages)"])
                 // Committed completions first, in commit order: they precede in the history
                 // anything the other messages make the driver commit.
@@ -346,7 +357,7 @@ final class RunDriver: Sendable {
                         write.events += events
                     case .liveWriteFailed(let error):
                         throw error
-                    case .signalsAvailable:
+                    case .signalsAvailable, .wake:
                         break
                     case .signalDeadline(let step):
                         guard let command = signalWaits.removeValue(forKey: step) else { continue }
@@ -455,12 +466,52 @@ final class RunDriver: Sendable {
         let write = RunWrite(runID: run.runID, leaseToken: run.leaseToken, events: events)
         let mustFlush = liveTasks.withLock { tasks -> Bool in
             guard tasks.removeValue(forKey: step) != nil else { return false }
-            return committer.enqueue(write) { [mailbox] result in
+            return committer.enqueue(write) { [self] result in
+                if case .success(let receipt) = result, deliverWhileIdle(step: step, event: event, eventCount: receipt.eventCount) { return }
                 mailbox.post(.liveStepCommitted(step: step, event: event, result.map(\.eventCount)))
             }
         }
         // Outside the lock: the task is about to end, so it may as well commit.
         if mustFlush { committer.flush(inline: true) }
+    }
+
+    // MARK: Steps taken while the driver waits idle
+
+    // A run stepping through activities one after another would otherwise wake its driver
+    // twice per step: to start the activity the code issued, and to deliver its committed
+    // completion. While the driver waits idle (nothing queued for it, nothing else to do), both
+    // are done in its place, each under the mailbox's lock so that no message wakes the driver
+    // halfway; anything else (another kind of step, a failed or large commit, a busy driver)
+    // goes to the driver as before. What the code sees is the same: a completion is delivered
+    // in commit order while the code is idle, and the driver lets the code run to idle before
+    // it handles what woke it.
+
+    /// Starts an activity that the code issued, as the driver would at its next turn.
+    private func startWhileIdle(_ command: StepCommand) -> Bool {
+        guard command.kind == .activity, let environment, environment.registry.activities[command.name] != nil else {
+            return false
+        }
+        return mailbox.whileConsumerIdle {
+            guard !environment.isDraining() else { return false }
+            // Steps issued while recorded completions remain wait for them (the driver defers them).
+            let recorded = core.state.withLock { state -> RecordedHistory.Step?? in
+                state.history.isReplaying ? nil : .some(state.history.steps[command.step])
+            }
+            guard let recorded, recorded?.isCompleted != true else { return false }
+            startActivity(command, recorded: recorded, environment: environment)
+            return true
+        }
+    }
+
+    /// Delivers a live step's committed completion if neither the driver nor the code is busy
+    /// (and the history is below its warning size, which the driver reports).
+    private func deliverWhileIdle(step: Int, event: HistoryEvent, eventCount: Int) -> Bool {
+        guard let environment, eventCount <= min(environment.historyWarningEvents, environment.historyLimitEvents) else {
+            return false
+        }
+        return mailbox.whileConsumerIdle {
+            executor.isIdle && core.deliver(step: step, Self.outcome(for: event, step: step))
+        }
     }
 
     /// Commits events of a live step that resolve nothing (a failed attempt, a started
