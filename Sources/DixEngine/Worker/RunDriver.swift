@@ -21,6 +21,8 @@ final class RunDriver: Sendable {
     /// step and starting its task).
     private let liveTasks = Mutex<[Int: Task<Void, Never>?]>([:])
     private let workflowEntry: WorkflowRegistry.WorkflowEntry?
+    /// The history passed its warning size, and the driver said so (once per drive).
+    private let warnedAboutSize = Atomic<Bool>(false)
 
     init(run: RunRecord, history: [HistoryEvent], registry: WorkflowRegistry, environment: DriverEnvironment?, logger: Logger, verbose: Bool = false) {
         self.run = run
@@ -103,7 +105,6 @@ final class RunDriver: Sendable {
         var deferred: [StepCommand] = []
         var signalWaits: [Int: StepCommand] = [:]
         var childWaits: [String: Int] = [:]
-        var warnedAboutSize = false
 
         /// Messages taken from the mailbox while waiting for an own write, handled next.
         var backlog: [DriverMessage] = []
@@ -111,8 +112,7 @@ final class RunDriver: Sendable {
 
         /// Checks a history's event count against its size limits.
         func checkSize(_ eventCount: Int) throws {
-            if eventCount > environment!.historyWarningEvents && !warnedAboutSize {
-                warnedAboutSize = true
+            if eventCount > environment!.historyWarningEvents && !warnedAboutSize.exchange(true, ordering: .relaxed) {
                 logger.warning("history is large; long-lived workflows should continue-as-new", metadata: ["events": "\(eventCount)"])
                 Counter(label: "workflow_history_warnings_total", dimensions: [("type", run.workflowType)], factory: environment!.metrics).increment()
             }
@@ -177,7 +177,17 @@ final class RunDriver: Sendable {
             let write = RunWrite(runID: run.runID, leaseToken: run.leaseToken)
             switch command.kind {
             case .activity:
-                startActivity(command, recorded: recorded, environment: environment)
+                guard let entry = environment.registry.activities[command.name] else {
+                    mailbox.post(.completed(step: command.step, events: [HistoryEvent(
+                        step: command.step, kind: .activityFailed, name: command.name, attempt: 1, inputDigest: command.digest,
+                        input: command.input,
+                        error: ErrorInfo(
+                            type: "ActivityNotRegistered", message: "activity '\(command.name)' is not registered with this worker",
+                            nonRetryable: true),
+                        detail: EventDetail(options: command.options?.unlessDefault), time: environment.clock.now())]))
+                    return
+                }
+                startActivity(command, entry: entry, recorded: recorded, environment: environment)
             case .timer:
                 let fireAt = recorded?.deadline ?? environment.clock.now().addingTimeInterval((command.duration ?? .zero).seconds)
                 if recorded?.deadline == nil {
@@ -414,15 +424,9 @@ final class RunDriver: Sendable {
 
     // MARK: Live steps
 
-    private func startActivity(_ command: StepCommand, recorded: RecordedHistory.Step?, environment: DriverEnvironment) {
-        guard let entry = environment.registry.activities[command.name] else {
-            mailbox.post(.completed(step: command.step, events: [HistoryEvent(
-                step: command.step, kind: .activityFailed, name: command.name, attempt: 1, inputDigest: command.digest,
-                input: command.input,
-                error: ErrorInfo(type: "ActivityNotRegistered", message: "activity '\(command.name)' is not registered with this worker", nonRetryable: true),
-                detail: EventDetail(options: command.options?.unlessDefault), time: environment.clock.now())]))
-            return
-        }
+    private func startActivity(
+        _ command: StepCommand, entry: WorkflowRegistry.ActivityEntry, recorded: RecordedHistory.Step?, environment: DriverEnvironment
+    ) {
         let runner = ActivityRunner(
             command: command, recorded: recorded, entry: entry, limit: environment.limits[command.name],
             workflowID: run.workflowID, runID: run.runID,
@@ -488,7 +492,7 @@ final class RunDriver: Sendable {
 
     /// Starts an activity that the code issued, as the driver would at its next turn.
     private func startWhileIdle(_ command: StepCommand) -> Bool {
-        guard command.kind == .activity, let environment, environment.registry.activities[command.name] != nil else {
+        guard command.kind == .activity, let environment, let entry = environment.registry.activities[command.name] else {
             return false
         }
         return mailbox.whileConsumerIdle {
@@ -498,17 +502,17 @@ final class RunDriver: Sendable {
                 state.history.isReplaying ? nil : .some(state.history.steps[command.step])
             }
             guard let recorded, recorded?.isCompleted != true else { return false }
-            startActivity(command, recorded: recorded, environment: environment)
+            startActivity(command, entry: entry, recorded: recorded, environment: environment)
             return true
         }
     }
 
-    /// Delivers a live step's committed completion if neither the driver nor the code is busy
-    /// (and the history is below its warning size, which the driver reports).
+    /// Delivers a live step's committed completion if neither the driver nor the code is busy,
+    /// and the history's size needs no word from the driver (its warning, once; its limit).
     private func deliverWhileIdle(step: Int, event: HistoryEvent, eventCount: Int) -> Bool {
-        guard let environment, eventCount <= min(environment.historyWarningEvents, environment.historyLimitEvents) else {
-            return false
-        }
+        guard let environment, eventCount <= environment.historyLimitEvents,
+            eventCount <= environment.historyWarningEvents || warnedAboutSize.load(ordering: .relaxed)
+        else { return false }
         return mailbox.whileConsumerIdle {
             executor.isIdle && core.deliver(step: step, Self.outcome(for: event, step: step))
         }
