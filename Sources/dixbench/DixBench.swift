@@ -27,6 +27,7 @@ struct DixBench {
             try await recoveryWorker(database: arguments[2], count: Int(arguments[3]) ?? 1000)
             return
         }
+        defer { try? FileManager.default.removeItem(at: scratchRoot) }
         var results: [Measurement] = []
         for synchronous in modes {
             let durable = synchronous == "FULL"
@@ -80,8 +81,13 @@ struct DixBench {
 
     // MARK: Setup
 
+    /// The directory of this run's databases, removed when the run ends (a full run writes
+    /// about 100 MB of them).
+    static let scratchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("dixbench-\(UUID().uuidString)")
+
+    /// A new database file in ``scratchRoot``, in a directory of its own.
     static func scratchDatabase() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixbench-\(UUID().uuidString)")
+        let directory = scratchRoot.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory.appendingPathComponent("state.db").path
     }
