@@ -10,7 +10,9 @@ import Synchronization
 final class RunCore: Sendable {
     struct Pending {
         var command: StepCommand
-        var continuation: CheckedContinuation<Result<Data?, Error>, Never>
+        /// Resumed exactly once: by whoever removes the step from `pending`, under the lock
+        /// (unchecked, as every step of every run takes one).
+        var continuation: UnsafeContinuation<Result<Data?, Error>, Never>
     }
 
     struct State {
@@ -95,7 +97,7 @@ final class RunCore: Sendable {
     /// here changes no order and saves two job switches per recorded step.
     func await(_ make: @escaping (Int) -> StepCommand) async -> Result<Data?, Error> {
         if let recorded = replayImmediately(make) { return recorded }
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<Data?, Error>, Never>) in
+        return await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Data?, Error>, Never>) in
             let hooks = driverHooks.withLock { $0 }
             let issued = state.withLock { state -> Result<StepCommand, Error>? in
                 if state.cancelDelivered { return .failure(CancellationError()) }

@@ -129,14 +129,16 @@ extension SQLiteStore {
             throw EngineError(.historyTooLarge, "run \(write.runID) cannot keep more than \(Self.eventIndexLimit) events")
         }
 
-        for i in events.indices {
-            events[i].index = index
-            index += 1
-            try insertEvent(events[i], runKey: runKey, db)
-            try updateTimer(for: events[i], runID: write.runID, db)
-            if completion != nil && events[i].step == completion?.step && events[i].kind == completion?.kind {
-                completion = events[i]
+        // The events are read in place, each stored at its index: setting `index` in the
+        // array would copy it (the write shares it), events and all, on every commit.
+        for event in events {
+            try insertEvent(event, index: index, runKey: runKey, db)
+            try updateTimer(for: event, runID: write.runID, db)
+            if completion != nil && event.step == completion?.step && event.kind == completion?.kind {
+                completion = event
+                completion?.index = index
             }
+            index += 1
         }
         if let status = write.publishedStatus {
             try db.cachedStatement(sql: "UPDATE runs SET published_status = ? WHERE run_id = ?")
