@@ -1,3 +1,4 @@
+import DixResilience
 import Foundation
 
 #if canImport(FoundationNetworking)

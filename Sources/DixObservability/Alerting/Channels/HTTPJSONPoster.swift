@@ -1,3 +1,4 @@
+import DixResilience
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -18,7 +19,9 @@ struct HTTPJSONPoster: Sendable {
         request.httpBody = body
         let response: URLResponse
         do {
-            (_, response) = try await URLSession.shared.data(for: request)
+            // Not `data(for:)`: cancelled (the dispatcher stopping) as the answer arrives, it can
+            // stop two threads for good (see `dataCancellingSafely`).
+            (_, response) = try await URLSession.shared.dataCancellingSafely(for: request)
         } catch {
             throw AlertDeliveryError(channel: channel, message: "POST \(url) failed: \(error.localizedDescription)")
         }
