@@ -95,7 +95,7 @@ final class RunCore: Sendable {
     /// at once when no other job of the workflow is queued: the driver would deliver exactly
     /// that completion as soon as this job suspends and the executor goes idle, so taking it
     /// here changes no order and saves two job switches per recorded step.
-    func await(_ make: @escaping (Int) -> StepCommand) async -> Result<Data?, Error> {
+    func await(_ make: (Int) -> StepCommand) async -> Result<Data?, Error> {
         if let recorded = replayImmediately(make) { return recorded }
         return await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Data?, Error>, Never>) in
             let hooks = driverHooks.withLock { $0 }
