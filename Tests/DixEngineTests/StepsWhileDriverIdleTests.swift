@@ -45,6 +45,30 @@ import Testing
         await harness.stop()
     }
 
+    @Test func aWorkerStoppedAmidQuickStepsLeavesThemToTheNextWithoutRunningAnyTwice() async throws {
+        let harness = try EngineHarness()
+        let id = "stopped-amid-steps-\(UUID())"
+        let run = try await harness.worker.start(SequenceWorkflow.self, input: 2_000, id: id)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await harness.history(id).count < 100, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        // A graceful stop: in-flight activities finish and are recorded, no new one starts.
+        await harness.stop()
+        let recorded = try await harness.history(id).filter { $0.kind == .activityCompleted }.count
+        #expect(recorded >= 99 && recorded < 2_000, "\(recorded) steps recorded when the worker stopped")
+        #expect(TestWorkflows.log.all.filter { $0.hasPrefix("echo:\(run.runID):") }.count == recorded)
+
+        let second = try EngineHarness(directory: harness.directory)
+        let closed = try await second.worker.waitForClose(runID: run.runID)
+        #expect(closed.status == .completed)
+        for index in 0..<2_000 where TestWorkflows.log.count("echo:\(run.runID):\(id)-\(index)") != 1 {
+            Issue.record("step \(index) ran \(TestWorkflows.log.count("echo:\(run.runID):\(id)-\(index)")) times")
+        }
+        #expect(try await second.client.replay(id).result == .ok(closedAs: .completed))
+        await second.stop()
+    }
+
     @Test func aHistoryPastItsWarningSizeIsReportedOnceAndTheRunGoesOn() async throws {
         let metrics = TestMetrics()
         let harness = try EngineHarness(
