@@ -27,6 +27,8 @@ final class WorkflowExecutor: TaskExecutor {
         var liveStepThread: pthread_t?
         /// A workflow job came from the live-step thread itself: that thread drains next.
         var drainAfterLiveSteps = false
+        /// No workflow job is queued or running.
+        var isIdle: Bool { !draining && jobs.isEmpty }
     }
     private let state = Mutex(State())
 
@@ -118,7 +120,7 @@ final class WorkflowExecutor: TaskExecutor {
 
     /// Whether no workflow job is queued or running.
     var isIdle: Bool {
-        state.withLock { !$0.draining && $0.jobs.isEmpty }
+        state.withLock { $0.isIdle }
     }
 
     /// Returns once no workflow job is queued or running.
@@ -129,7 +131,7 @@ final class WorkflowExecutor: TaskExecutor {
         if isRunningAlone { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let idle = state.withLock { state -> Bool in
-                if !state.draining && state.jobs.isEmpty { return true }
+                if state.isIdle { return true }
                 state.idleWaiters.append(continuation)
                 return false
             }

@@ -123,18 +123,18 @@ extension SQLiteStore {
                 ms(run.leaseExpiresAt), run.owner == nil ? 0 : 1, run.parentRunID, run.parentStep,
                 run.parentClosePolicy?.rawValue, run.previousRunID,
             ])!
-        try insertEvent(started, runKey: runKey, db)
+        try insertEvent(started, index: started.index, runKey: runKey, db)
         return runKey
     }
 
-    /// Appends an event to the run whose key is `runKey`, as its event number `index` (by
-    /// default, the event's own): every step's commit does, so its values are bound directly.
-    static func insertEvent(_ event: HistoryEvent, index: Int? = nil, runKey: Int64, _ db: Database) throws {
+    /// Appends an event to the run whose key is `runKey`, as its event number `index`: every
+    /// step's commit does, so its values are bound directly.
+    static func insertEvent(_ event: HistoryEvent, index: Int, runKey: Int64, _ db: Database) throws {
         let insert = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO events (key, step, kind, name, attempt, digest, input, output, error, detail, time)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
-        insert.bind(eventKey(run: runKey, index: index ?? event.index), at: 1)
+        insert.bind(eventKey(run: runKey, index: index), at: 1)
         insert.bind(event.step, at: 2)
         insert.bind(event.kind.rawValue, at: 3)
         insert.bind(event.name, at: 4)

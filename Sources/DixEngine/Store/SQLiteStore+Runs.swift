@@ -142,7 +142,7 @@ extension SQLiteStore {
                 WHERE run_id = ? AND status IN \(Self.openStatuses) RETURNING event_count - 1, run_key
                 """, arguments: [Self.json(error), Self.ms(now), Self.ms(now), run.runID])
         guard let row else { return }
-        try insertEvent(HistoryEvent(index: row[0], kind: .workflowTerminated, error: error, time: now), runKey: row[1], db)
+        try insertEvent(HistoryEvent(kind: .workflowTerminated, error: error, time: now), index: row[0], runKey: row[1], db)
         try db.execute(sql: "DELETE FROM timers WHERE run_id = ?", arguments: [run.runID])
         try applyParentClosePolicies(parentRunID: run.runID, db, now: now)
     }
@@ -220,10 +220,9 @@ extension SQLiteStore {
             }
             let runKey = try Self.insertRun(run, db, now: now)
             var index = 1
-            for var event in events where !event.kind.isClose && event.kind != .workflowStarted && event.kind != .cancelRequested {
-                event.index = index
+            for event in events where !event.kind.isClose && event.kind != .workflowStarted && event.kind != .cancelRequested {
+                try Self.insertEvent(event, index: index, runKey: runKey, db)
                 index += 1
-                try Self.insertEvent(event, runKey: runKey, db)
             }
             try db.execute(sql: "UPDATE runs SET event_count = ? WHERE run_id = ?", arguments: [index, run.runID])
             return try Self.fetchRun(run.runID, db)!

@@ -110,22 +110,9 @@ final class RunDriver: Sendable {
         var backlog: [DriverMessage] = []
         var ownWrites = 0
 
-        /// Checks a history's event count against its size limits.
-        func checkSize(_ eventCount: Int) throws {
-            if eventCount > environment!.historyWarningEvents && !warnedAboutSize.exchange(true, ordering: .relaxed) {
-                logger.warning("history is large; long-lived workflows should continue-as-new", metadata: ["events": "\(eventCount)"])
-                Counter(label: "workflow_history_warnings_total", dimensions: [("type", run.workflowType)], factory: environment!.metrics).increment()
-            }
-            if eventCount > environment!.historyLimitEvents {
-                throw EngineError(
-                    .historyTooLarge,
-                    "history of run \(run.runID) passed the limit of \(environment!.historyLimitEvents) events; use continue-as-new")
-            }
-        }
-
         /// Delivers a live step's completion, which its task committed (see ``complete(step:events:)``).
         func deliverLive(step: Int, event: HistoryEvent, _ result: Result<Int, Error>) async throws {
-            try checkSize(try result.get())
+            try checkHistorySize(try result.get())
             guard core.deliver(step: step, Self.outcome(for: event, step: step)) else { return }
             await executor.waitUntilIdle()
         }
@@ -147,7 +134,7 @@ final class RunDriver: Sendable {
                     case .ownWriteCommitted(token, let result):
                         backlog += messages[(position + 1)...]
                         let receipt = try result.get()
-                        try checkSize(receipt.eventCount)
+                        try checkHistorySize(receipt.eventCount)
                         return receipt
                     case .liveStepCommitted(let step, let event, let result):
                         try await deliverLive(step: step, event: event, result)
@@ -479,6 +466,30 @@ final class RunDriver: Sendable {
         if mustFlush { committer.flush(inline: true) }
     }
 
+    // MARK: History size
+
+    /// Whether a history of `eventCount` events is within its limit, and below its warning size
+    /// or past it with the warning given.
+    private func historySizeNeedsNoWord(_ eventCount: Int) -> Bool {
+        guard let environment else { return true }
+        return eventCount <= environment.historyLimitEvents
+            && (eventCount <= environment.historyWarningEvents || warnedAboutSize.load(ordering: .relaxed))
+    }
+
+    /// Warns (once per drive) of a history past its warning size, and throws past its limit.
+    private func checkHistorySize(_ eventCount: Int) throws {
+        guard !historySizeNeedsNoWord(eventCount), let environment else { return }
+        if eventCount > environment.historyWarningEvents && !warnedAboutSize.exchange(true, ordering: .relaxed) {
+            logger.warning("history is large; long-lived workflows should continue-as-new", metadata: ["events": "\(eventCount)"])
+            Counter(label: "workflow_history_warnings_total", dimensions: [("type", run.workflowType)], factory: environment.metrics).increment()
+        }
+        if eventCount > environment.historyLimitEvents {
+            throw EngineError(
+                .historyTooLarge,
+                "history of run \(run.runID) passed the limit of \(environment.historyLimitEvents) events; use continue-as-new")
+        }
+    }
+
     // MARK: Steps taken while the driver waits idle
 
     // A run stepping through activities one after another would otherwise wake its driver
@@ -508,11 +519,9 @@ final class RunDriver: Sendable {
     }
 
     /// Delivers a live step's committed completion if neither the driver nor the code is busy,
-    /// and the history's size needs no word from the driver (its warning, once; its limit).
+    /// and the history's size needs no word from the driver.
     private func deliverWhileIdle(step: Int, event: HistoryEvent, eventCount: Int) -> Bool {
-        guard let environment, eventCount <= environment.historyLimitEvents,
-            eventCount <= environment.historyWarningEvents || warnedAboutSize.load(ordering: .relaxed)
-        else { return false }
+        guard historySizeNeedsNoWord(eventCount) else { return false }
         return mailbox.whileConsumerIdle {
             executor.isIdle && core.deliver(step: step, Self.outcome(for: event, step: step))
         }
