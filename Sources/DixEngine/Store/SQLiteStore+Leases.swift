@@ -102,13 +102,6 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
-    /// The distinct owners of open runs.
-    package func owners() async throws -> [String] {
-        try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT owner FROM runs WHERE owner IS NOT NULL AND status IN \(Self.openStatuses)")
-        }
-    }
-
     /// Makes the leases of `owner` claimable now (its process is known to be dead).
     package func expireLeases(owner: String) async throws -> Int {
         try await pool.write { db in

@@ -157,6 +157,8 @@ public final class Worker: Service, Sendable {
     }
 
     private func runLoop() async throws {
+        let liveness = try WorkerLivenessLock(databasePath: store.path, workerID: configuration.workerID)
+        defer { liveness.release() }
         logger.info("worker started", metadata: ["database": "\(store.path)"])
         await withDiscardingTaskGroup { group in
             group.addTask { await self.renewLeasesLoop() }
@@ -167,7 +169,7 @@ public final class Worker: Service, Sendable {
                 while (try? await clock.sleep(for: interval)) != nil { wake.post(.tick) }
             }
             group.addTask { await self.purgeLoop() }
-            await expireLeasesOfDeadLocalWorkers()
+            await takeOverRunsOfDeadWorkers()
             var poked = true
             var running = true
             while running {
@@ -197,17 +199,21 @@ public final class Worker: Service, Sendable {
         logger.info("worker stopped")
     }
 
-    /// Runs of an earlier dixmgr on this host whose process is gone are taken back at once,
-    /// instead of after their lease expires. Worker IDs are `host-pid-suffix`.
-    private func expireLeasesOfDeadLocalWorkers() async {
-        let host = ProcessInfo.processInfo.hostName
-        guard let owners = try? await store.owners() else { return }
-        for owner in owners where owner != configuration.workerID && owner.hasPrefix(host + "-") {
-            let parts = owner.dropFirst(host.count + 1).split(separator: "-")
-            guard parts.count == 2, let pid = Int32(parts[0]), pid != getpid() else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
-                let count = (try? await store.expireLeases(owner: owner)) ?? 0
-                logger.info("taking over the runs of a dead worker on this host", metadata: ["dead_worker": "\(owner)", "runs": "\(count)"])
+    /// Runs of workers that ended without stopping gracefully (crashed, killed) are taken over
+    /// at once instead of after their lease expires; see ``WorkerLivenessLock``.
+    private func takeOverRunsOfDeadWorkers() async {
+        for dead in WorkerLivenessLock.deadWorkers(databasePath: store.path, except: configuration.workerID) {
+            do {
+                let count = try await store.expireLeases(owner: dead.workerID)
+                dead.forget()
+                if count > 0 {
+                    logger.info("taking over the runs of a dead worker", metadata: ["dead_worker": "\(dead.workerID)", "runs": "\(count)"])
+                }
+            } catch {
+                dead.keep()
+                logger.warning(
+                    "could not take over the runs of a dead worker; they wait for their lease to expire",
+                    metadata: ["dead_worker": "\(dead.workerID)", "error": "\(error)"])
             }
         }
     }

@@ -1,0 +1,133 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A worker's proof of life: an exclusive `flock` on its own file, `<database>-workers/<worker
+/// ID>`, held for as long as the worker runs.
+///
+/// The kernel drops the lock when the process ends, however it ends (SIGKILL included), so a
+/// worker starting on the same database can tell a dead worker's runs from a live one's and take
+/// them over at once instead of after their lease expires. Unlike a test of the pid in the worker
+/// ID, this holds across pid namespaces (two containers sharing a database see different pids)
+/// and is not fooled by a dead worker's pid reused by another process. A worker whose file is
+/// missing (it could not create it, or ran a dixmgr from before these files) is never judged
+/// dead here: its runs are taken over when their lease expires.
+package final class WorkerLivenessLock: Sendable {
+    private let descriptor: Int32
+    private let path: String
+
+    /// Creates the worker's file and locks it; throws when it cannot (nothing is left locked).
+    package init(databasePath: String, workerID: String) throws {
+        let directory = Self.directory(forDatabase: databasePath)
+        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            throw EngineError(.storage, "cannot create \(directory) for workers' liveness locks: \(String(cString: strerror(errno)))")
+        }
+        path = directory + "/" + Self.fileName(for: workerID)
+        let existing = open(path, O_RDWR | O_CLOEXEC)
+        if existing >= 0 {
+            let held = flock(existing, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
+            close(existing)
+            if held {
+                throw EngineError(.storage, "another live worker uses the ID \(workerID) on this database (\(path) is locked)")
+            }
+        }
+        // Locked under a name that no one tests, then renamed into place: a worker testing the
+        // directory never finds the file of a worker still starting unlocked.
+        let starting = directory + "/" + Self.startingPrefix + Self.fileName(for: workerID)
+        descriptor = open(starting, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw EngineError(.storage, "cannot create \(starting): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, rename(starting, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(starting)
+            close(descriptor)
+            throw EngineError(.storage, "cannot lock \(path): \(reason)")
+        }
+    }
+
+    /// Files of workers still starting begin so; an encoded worker ID never does.
+    private static let startingPrefix = ".starting-"
+
+    /// Opens and locks `path`: its descriptor if no one held the lock, else nil.
+    private static func lockIfUnheld(_ path: String) -> Int32? {
+        let descriptor = open(path, O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
+    }
+
+    /// Removes the file, then lets the lock go: a worker stopping gracefully leaves nothing.
+    package func release() {
+        unlink(path)
+        close(descriptor)
+    }
+
+    package static func directory(forDatabase path: String) -> String { path + "-workers" }
+
+    /// Worker IDs as file names: letters, digits, `.`, `_` and `-` as they are, other bytes as
+    /// `%XX` (a `/` in an ID cannot reach outside the directory, nor `..` name it).
+    static func fileName(for workerID: String) -> String {
+        var name = ""
+        for byte in workerID.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "_"), UInt8(ascii: "-"):
+                name.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: ".") where !name.isEmpty:
+                name.append(".")
+            default:
+                name += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return name
+    }
+
+    static func workerID(fromFileName name: String) -> String? {
+        name.removingPercentEncoding
+    }
+
+    /// Workers whose file is in the directory and not locked: they ended without stopping
+    /// gracefully. Each is returned with its file locked by the caller, so that no one else
+    /// takes it for dead at the same time; `forget` removes the file once its runs are released.
+    package static func deadWorkers(databasePath: String, except ownID: String) -> [DeadWorker] {
+        let directory = directory(forDatabase: databasePath)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var dead: [DeadWorker] = []
+        for name in names.sorted() where !name.hasPrefix(startingPrefix) {
+            guard let workerID = workerID(fromFileName: name), workerID != ownID else { continue }
+            let path = directory + "/" + name
+            guard let descriptor = lockIfUnheld(path) else { continue }
+            dead.append(DeadWorker(workerID: workerID, path: path, descriptor: descriptor))
+        }
+        return dead
+    }
+
+    /// A worker found dead, its file locked by the finder until ``forget()``.
+    package struct DeadWorker: Sendable {
+        package let workerID: String
+        let path: String
+        let descriptor: Int32
+
+        /// Removes the dead worker's file and lets its lock go.
+        package func forget() {
+            unlink(path)
+            close(descriptor)
+        }
+
+        /// Lets the lock go and keeps the file, for the next worker to try again.
+        package func keep() {
+            close(descriptor)
+        }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}

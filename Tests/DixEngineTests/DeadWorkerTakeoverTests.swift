@@ -1,0 +1,119 @@
+@testable import DixEngine
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A worker takes over at once the runs of workers whose process is gone, and only theirs:
+/// liveness is the worker's lock on its file beside the database (``WorkerLivenessLock``),
+/// not its pid, which means nothing seen from another pid namespace.
+@Suite struct DeadWorkerTakeoverTests {
+    /// Another process holding a worker's liveness lock, as that worker would: util-linux's
+    /// `flock`, which locks the file and becomes `cat` (reading a pipe, so that it also ends
+    /// with the test process).
+    final class LockHolder {
+        let process = Process()
+        private let input = Pipe()
+
+        init(databasePath: String, workerID: String) async throws {
+            let directory = WorkerLivenessLock.directory(forDatabase: databasePath)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let file = directory + "/" + WorkerLivenessLock.fileName(for: workerID)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+            process.arguments = ["--no-fork", file, "cat"]
+            process.standardInput = input
+            try process.run()
+            // Held once this process can no longer take the lock itself.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
+                let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+                if descriptor >= 0 {
+                    defer { close(descriptor) }
+                    if flock(descriptor, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK { return }
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            kill()
+            throw EngineError(.storage, "flock did not lock \(file) within 10 s")
+        }
+
+        /// Ends the holder as a crash would: SIGKILL.
+        func kill() {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        deinit {
+            if process.isRunning { kill() }
+        }
+    }
+
+    /// A worker ID as a dixmgr on this host would have, with a pid that does not exist here (as
+    /// one from another pid namespace): the pid test this replaces took such a worker for dead.
+    static func foreignWorkerID() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(Int32.max - 7)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// A run of one step, claimed by `owner` with a lease that lasts an hour.
+    static func claimedRun(_ store: SQLiteStore, owner: String) async throws -> String {
+        let id = "owned-by-\(owner)"
+        _ = try await store.startRun(NewRun(runID: id, workflowID: id, workflowType: SequenceWorkflow.name, input: Data("1".utf8)), now: Date())
+        let claimed = try await store.claim(owner: owner, limit: 1, leaseUntil: Date().addingTimeInterval(3600), now: Date())
+        #expect(claimed.map(\.runID) == [id])
+        return id
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aKilledWorkersRunsAreTakenOverAtOnceAndALiveOnesAreLeftAlone() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.db").path
+        let store = try SQLiteStore(path: path)
+        let (deadID, liveID) = (Self.foreignWorkerID(), Self.foreignWorkerID())
+        let deadRun = try await Self.claimedRun(store, owner: deadID)
+        let liveRun = try await Self.claimedRun(store, owner: liveID)
+        let dead = try await LockHolder(databasePath: path, workerID: deadID)
+        let live = try await LockHolder(databasePath: path, workerID: liveID)
+        dead.kill()
+
+        let harness = try EngineHarness(directory: directory)
+        // Taken over long before the hour's lease ends (the test's time limit).
+        let closed = try await harness.worker.waitForClose(runID: deadRun)
+        #expect(closed.status == .completed)
+        let kept = try #require(try await store.run(id: liveRun))
+        #expect(kept.owner == liveID && kept.status.isOpen && kept.leaseToken == 1)
+        #expect(live.process.isRunning)
+        // The dead worker's file went with its runs; the live one's stays.
+        let files = try FileManager.default.contentsOfDirectory(atPath: WorkerLivenessLock.directory(forDatabase: path))
+        #expect(Set(files) == [WorkerLivenessLock.fileName(for: liveID), WorkerLivenessLock.fileName(for: harness.worker.configuration.workerID)])
+        await harness.stop()
+        // A worker that stops gracefully leaves no file behind.
+        let left = try FileManager.default.contentsOfDirectory(atPath: WorkerLivenessLock.directory(forDatabase: path))
+        #expect(left == [WorkerLivenessLock.fileName(for: liveID)])
+    }
+
+    @Test func aSecondWorkerWithALiveWorkersIDIsRefused() async throws {
+        let first = try EngineHarness()
+        let taken = first.worker.configuration.workerID
+        let started = try await first.worker.start(SequenceWorkflow.self, input: 1)
+        #expect(try await first.worker.waitForClose(runID: started.runID).status == .completed)
+        let second = try Worker(
+            databasePath: first.path, registry: TestWorkflows.registry, configuration: WorkerConfiguration(workerID: taken))
+        await #expect {
+            try await second.run()
+        } throws: { error in
+            "\(error)".contains("another live worker uses the ID \(taken)")
+        }
+        await first.stop()
+    }
+
+    @Test func workerIDsBecomeFileNamesInsideTheDirectory() {
+        for id in ["host-12-ab12cd34", "a/../../etc/passwd", "..", ".hidden", "spaces and ünïcödé", "100%"] {
+            let name = WorkerLivenessLock.fileName(for: id)
+            #expect(!name.contains("/") && !name.hasPrefix("."), "\(id) -> \(name)")
+            #expect(WorkerLivenessLock.workerID(fromFileName: name) == id)
+        }
+        #expect(WorkerLivenessLock.fileName(for: "host-12-ab12cd34") == "host-12-ab12cd34")
+    }
+}
