@@ -113,7 +113,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DixEngineTests",
-            dependencies: ["DixEngine", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            dependencies: [
+                "DixEngine", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(

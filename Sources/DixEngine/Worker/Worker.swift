@@ -29,6 +29,8 @@ public final class Worker: Service, Sendable {
     private let draining = Atomic<Bool>(false)
     /// In-flight activity attempts, for graceful shutdown; counted by every step.
     private let inflightActivities = Atomic<Int>(0)
+    /// Finished when the last in-flight activity ends during shutdown.
+    private let activitiesEnded = Mutex<AsyncStream<Void>.Continuation?>(nil)
     private let touchPending = Mutex(false)
 
     enum Wake: Sendable {
@@ -341,7 +343,14 @@ public final class Worker: Service, Sendable {
             },
             notifyOthers: { [weak self] in self?.notifyOthers() },
             activityBegan: { self.inflightActivities.add(1, ordering: .relaxed) },
-            activityEnded: { self.inflightActivities.subtract(1, ordering: .relaxed) })
+            activityEnded: {
+                // The lock is taken only during shutdown, not by every step.
+                if self.inflightActivities.subtract(1, ordering: .sequentiallyConsistent).newValue == 0,
+                    self.draining.load(ordering: .sequentiallyConsistent)
+                {
+                    self.activitiesEnded.withLock { $0?.finish() }
+                }
+            })
     }
 
     private func resumeCloseWaiters(_ runID: String, _ closed: RunRecord?) {
@@ -420,11 +429,20 @@ public final class Worker: Service, Sendable {
     /// Stops claiming, lets in-flight activities finish within the grace period, stops every
     /// driver and releases the leases so another worker can go on at once.
     private func shutDown() async {
-        draining.store(true, ordering: .releasing)
-        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
-        while inflightActivities.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
+        let (ended, signal) = AsyncStream<Void>.makeStream()
+        activitiesEnded.withLock { $0 = signal }
+        draining.store(true, ordering: .sequentiallyConsistent)
+        if inflightActivities.load(ordering: .sequentiallyConsistent) == 0 { signal.finish() }
+        // In-flight activities may finish within the grace period (none starts meanwhile), also
+        // when the worker's task was canceled: the wait does not inherit that.
+        await Task { [gracePeriod = configuration.shutdownGracePeriod] in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { for await _ in ended {} }
+                group.addTask { try? await Task.sleep(for: gracePeriod) }
+                await group.next()
+                group.cancelAll()
+            }
+        }.value
         let drivers = state.withLock { Array($0.drivers.values) }
         drivers.forEach { $0.mailbox.post(.stop("worker shutting down")) }
         do {

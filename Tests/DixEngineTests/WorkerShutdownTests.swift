@@ -1,0 +1,70 @@
+import DixEngine
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+
+/// A worker shut down gracefully lets in-flight activities run on for its grace period: as long as they run,
+/// and no longer than the period.
+@Suite struct WorkerShutdownTests {
+    /// Sleeps for its input in milliseconds, finishing its sleep even when canceled.
+    struct Nap: Activity {
+        static let name = "nap"
+        func run(_ input: Int, context: ActivityContext) async throws -> Int {
+            TestWorkflows.log.append("nap:\(context.runID)")
+            let deadline = ContinuousClock.now + .milliseconds(input)
+            while ContinuousClock.now < deadline {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+            }
+            return input
+        }
+    }
+
+    struct Napping: DixEngine.Workflow {
+        static let name = "napping"
+        func run(_ input: Int, context: WorkflowContext) async throws -> Int {
+            try await context.execute(Nap.self, input)
+        }
+    }
+
+    /// Starts a run whose activity naps `milliseconds`, shuts the worker down gracefully (as
+    /// SIGTERM does) once the nap is under way, and returns how long the shutdown took and the
+    /// run's history.
+    func shutDown(grace: Duration, amidNapOf milliseconds: Int) async throws -> (seconds: Double, history: [HistoryEvent]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.db").path
+        var registry = WorkflowRegistry()
+        registry.register(Napping.self)
+        registry.register(Nap())
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let worker = try Worker(
+            databasePath: path, registry: registry, configuration: WorkerConfiguration(shutdownGracePeriod: grace), logger: logger)
+        let group = ServiceGroup(services: [worker], logger: logger)
+        let running = Task { try await group.run() }
+        let run = try await worker.start(Napping.self, input: milliseconds)
+        while TestWorkflows.log.count("nap:\(run.runID)") == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let started = ContinuousClock.now
+        await group.triggerGracefulShutdown()
+        try await running.value
+        let elapsed = ContinuousClock.now - started
+        let history = try await WorkflowClient(databasePath: path, registry: registry).export(run.runID).events
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, history)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aShutdownWaitsForTheActivityInFlightAndNoLonger() async throws {
+        let (seconds, history) = try await shutDown(grace: .seconds(30), amidNapOf: 300)
+        // The nap was allowed to end, and its end was recorded.
+        #expect(history.contains { $0.kind == .activityCompleted && $0.name == Nap.name }, "\(history.map { "\($0.kind) \($0.name ?? "")" })")
+        // The worker stopped when it ended, not at the end of the grace period.
+        #expect(seconds < 10, "shutting down took \(seconds) s")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aShutdownWaitsNoLongerThanTheGracePeriod() async throws {
+        let (seconds, history) = try await shutDown(grace: .milliseconds(200), amidNapOf: 30_000)
+        #expect(!history.contains { $0.kind == .activityCompleted })
+        #expect(seconds < 10, "shutting down took \(seconds) s")
+    }
+}
