@@ -81,7 +81,7 @@ package final class WorkerLivenessLock: Sendable {
             case UInt8(ascii: ".") where !name.isEmpty:
                 name.append(".")
             default:
-                name += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                name += String(format: "%%%02X", byte)
             }
         }
         return name
@@ -123,11 +123,5 @@ package final class WorkerLivenessLock: Sendable {
         package func keep() {
             close(descriptor)
         }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }
