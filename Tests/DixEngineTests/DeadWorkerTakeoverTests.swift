@@ -93,6 +93,27 @@ import Glibc
         #expect(left == [WorkerLivenessLock.fileName(for: liveID)])
     }
 
+    @Test func aRunsDescriptionTellsWhetherItsWorkerRuns() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.db").path
+        let store = try SQLiteStore(path: path)
+        let client = try WorkflowClient(databasePath: path, registry: TestWorkflows.registry)
+        let (running, gone, unknown) = (Self.foreignWorkerID(), Self.foreignWorkerID(), Self.foreignWorkerID())
+        for owner in [running, gone, unknown] { _ = try await Self.claimedRun(store, owner: owner) }
+        let holder = try await LockHolder(databasePath: path, workerID: running)
+        try await LockHolder(databasePath: path, workerID: gone).kill()
+        #expect(try await client.describe("owned-by-\(running)").ownerLiveness == .running)
+        #expect(try await client.describe("owned-by-\(gone)").ownerLiveness == .gone)
+        #expect(try await client.describe("owned-by-\(unknown)").ownerLiveness == .unknown)
+        // A run no worker claimed yet has no owner to tell of.
+        let waiting = try await client.start(type: SequenceWorkflow.name, input: Data("1".utf8), id: "unclaimed")
+        #expect(try await client.describe(waiting.runID).ownerLiveness == nil)
+        holder.kill()
+        #expect(try await client.describe("owned-by-\(running)").ownerLiveness == .gone)
+    }
+
     @Test func aSecondWorkerWithALiveWorkersIDIsRefused() async throws {
         let first = try EngineHarness()
         let taken = first.worker.configuration.workerID

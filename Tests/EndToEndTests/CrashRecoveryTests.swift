@@ -28,7 +28,10 @@ import Testing
         }
         #expect(reached, "runs did not reach their kill points; journal: \(scratch.journalLines)")
         let timerDeadline = try await timerDeadline(of: "mid-timer", scratch)
+        #expect(try await show("mid-signal", scratch).contains(#/\nworker +\S+ \(running\)\n/#))
         await worker.kill()
+        // `show` tells that the run's worker is gone, and what becomes of the run.
+        #expect(try await show("mid-signal", scratch).contains(#/\nworker +\S+ \(gone: the next worker to start takes the run over/#))
 
         // While no worker runs: the signal is queued, nothing is lost.
         let sent = try await dixctl(["workflow", "signal", "mid-signal", "approve", "--payload", "\"bob\""], database: scratch.database)

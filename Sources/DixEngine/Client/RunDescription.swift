@@ -22,9 +22,12 @@ public struct RunDescription: Sendable, Codable {
     public var run: RunRecord
     public var steps: [Step]
     public var eventCount: Int
+    /// Whether the worker that owns the open run still runs; nil without an owner.
+    public var ownerLiveness: WorkerLiveness?
 
-    init(run: RunRecord, history: [HistoryEvent]) {
+    init(run: RunRecord, history: [HistoryEvent], ownerLiveness: WorkerLiveness?) {
         self.run = run
+        self.ownerLiveness = ownerLiveness
         eventCount = history.count
         var steps: [Int: Step] = [:]
         for event in history {

@@ -47,7 +47,8 @@ public struct WorkflowClient: Sendable {
 
     public func describe(_ id: String) async throws -> RunDescription {
         let run = try await run(id)
-        return RunDescription(run: run, history: try await store.history(runID: run.runID))
+        let liveness = run.status.isOpen ? run.owner.map { WorkerLivenessLock.liveness(of: $0, databasePath: store.path) } : nil
+        return RunDescription(run: run, history: try await store.history(runID: run.runID), ownerLiveness: liveness)
     }
 
     public func export(_ id: String) async throws -> ExportedHistory {

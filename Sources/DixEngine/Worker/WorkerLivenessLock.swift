@@ -91,6 +91,16 @@ package final class WorkerLivenessLock: Sendable {
         name.removingPercentEncoding
     }
 
+    /// Whether the worker `workerID` of the database at `databasePath` runs: its file locked
+    /// (running), there and unlocked (gone without stopping gracefully), or missing (unknown).
+    package static func liveness(of workerID: String, databasePath: String) -> WorkerLiveness {
+        let path = directory(forDatabase: databasePath) + "/" + fileName(for: workerID)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .unknown }
+        defer { close(descriptor) }
+        return flock(descriptor, LOCK_EX | LOCK_NB) == 0 ? .gone : errno == EWOULDBLOCK ? .running : .unknown
+    }
+
     /// Workers whose file is in the directory and not locked: they ended without stopping
     /// gracefully. Each is returned with its file locked by the caller, so that no one else
     /// takes it for dead at the same time; `forget` removes the file once its runs are released.
@@ -124,4 +134,15 @@ package final class WorkerLivenessLock: Sendable {
             close(descriptor)
         }
     }
+}
+
+/// What is known of a worker's process (see ``WorkerLivenessLock``).
+public enum WorkerLiveness: String, Sendable, Codable {
+    /// It holds its lock.
+    case running
+    /// It ended without stopping gracefully (crashed, killed); its runs are taken over by the next
+    /// worker to start, or by any once their lease expires.
+    case gone
+    /// It left no file to tell (a dixmgr from before these files, or one that could not write it).
+    case unknown
 }

@@ -98,9 +98,12 @@ public enum Render {
     public static func description(_ description: RunDescription, json: Bool) -> String {
         struct View: Encodable {
             var run: RunView
+            var ownerLiveness: WorkerLiveness?
             var steps: [RunDescription.Step]
         }
-        if json { return self.json(View(run: RunView(description.run), steps: description.steps)) }
+        if json {
+            return self.json(View(run: RunView(description.run), ownerLiveness: description.ownerLiveness, steps: description.steps))
+        }
         let run = description.run
         var lines = [
             "workflow  \(run.workflowID)",
@@ -111,6 +114,7 @@ public enum Render {
             "closed    \(time(run.closedAt))",
             "input     \(payload(run.input))",
         ]
+        if run.status.isOpen { lines.insert("worker    \(worker(of: run, description.ownerLiveness))", at: 4) }
         if let blocked = run.blockedReason {
             lines.append("blocked   \(blocked)")
             lines.append("          (the worker stopped this run; deploy code that replays its history, or terminate it)")
@@ -158,6 +162,17 @@ public enum Render {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Who drives an open run, and what becomes of it if no one does.
+    static func worker(of run: RunRecord, _ liveness: WorkerLiveness?) -> String {
+        guard let owner = run.owner else { return "none: the run waits for a worker (is dixmgr running on this database?)" }
+        let lease = "its lease ends \(time(run.leaseExpiresAt))"
+        switch liveness {
+        case .running: return "\(owner) (running)"
+        case .gone: return "\(owner) (gone: the next worker to start takes the run over, or any worker once \(lease))"
+        case .unknown, nil: return "\(owner) (\(lease); taken over then if the worker is gone)"
+        }
     }
 
     public static func replay(_ report: ReplayReport, json: Bool) -> String {
