@@ -96,4 +96,24 @@ import Testing
         #expect(applied == [Self.v1])
         #expect(try await queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM events") } == 6)
     }
+
+    /// A worker running on the file has the older schema: the upgrade waits until it stopped,
+    /// and says so, leaving the file as it was.
+    @Test func theUpgradeWaitsForTheRunningWorkerToStop() async throws {
+        let path = try previousVersionDatabase()
+        let worker = "host-1-running"
+        let holder = try await DeadWorkerTakeoverTests.LockHolder(databasePath: path, workerID: worker)
+        #expect {
+            try SQLiteStore(path: path)
+        } throws: { error in
+            (error as? EngineError)?.code == .storage
+                && "\(error)".contains("needs a schema upgrade (migration 'v2-events-keyed-by-run-key') that the running worker \(worker) cannot follow")
+        }
+        let queue = try DatabaseQueue(path: path)
+        #expect(try await queue.read { try SQLiteStore.migrator.appliedIdentifiers($0) } == [Self.v1])
+        // Once it is gone, killed or stopped, the upgrade goes ahead.
+        holder.kill()
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.history(runID: "done").count == 3)
+    }
 }

@@ -84,8 +84,25 @@ package final class SQLiteStore: WorkflowStore {
         identifier.first == "v" && identifier.dropFirst().first?.isNumber == true
     }
 
-    /// Applies pending migrations (see ``DatabaseMigrator/migrateSharedFile(_:)``).
+    /// Applies pending migrations (see ``DatabaseMigrator/migrateSharedFile(_:)``), unless a
+    /// worker runs on the file: its schema is then the older one, and it would fail on every
+    /// write after the upgrade. The worker must stop first; a new one upgrades the file on start.
     static func migrate(_ pool: DatabasePool) throws {
+        let pending = try pool.read { db -> [String] in
+            let applied = try migrator.appliedIdentifiers(db)
+            // A new file, with nothing to follow: nothing runs on it yet.
+            return applied.isEmpty ? [] : migrator.migrations.filter { !applied.contains($0) }
+        }
+        if let migration = pending.first {
+            let running = WorkerLivenessLock.runningWorkers(databasePath: pool.path)
+            if !running.isEmpty {
+                throw EngineError(
+                    .storage,
+                    "\(pool.path) needs a schema upgrade (migration '\(migration)') that the running worker"
+                        + " \(running.joined(separator: ", ")) cannot follow: stop it (e.g. systemctl stop dixmgr), then start this"
+                        + " version's dixmgr, which upgrades the database; nothing was changed")
+            }
+        }
         try migrator.migrateSharedFile(pool)
     }
 }

@@ -101,20 +101,31 @@ package final class WorkerLivenessLock: Sendable {
         return flock(descriptor, LOCK_EX | LOCK_NB) == 0 ? .gone : errno == EWOULDBLOCK ? .running : .unknown
     }
 
+    /// The workers of the database at `databasePath` that hold their lock.
+    package static func runningWorkers(databasePath: String) -> [String] {
+        workerFiles(databasePath: databasePath).compactMap { workerID, _ in
+            liveness(of: workerID, databasePath: databasePath) == .running ? workerID : nil
+        }
+    }
+
+    /// The worker IDs with a file in the directory, and the files' paths, in order.
+    private static func workerFiles(databasePath: String) -> [(workerID: String, path: String)] {
+        let directory = directory(forDatabase: databasePath)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        return names.sorted().compactMap { name in
+            guard !name.hasPrefix(startingPrefix), let workerID = workerID(fromFileName: name) else { return nil }
+            return (workerID, directory + "/" + name)
+        }
+    }
+
     /// Workers whose file is in the directory and not locked: they ended without stopping
     /// gracefully. Each is returned with its file locked by the caller, so that no one else
     /// takes it for dead at the same time; `forget` removes the file once its runs are released.
     package static func deadWorkers(databasePath: String, except ownID: String) -> [DeadWorker] {
-        let directory = directory(forDatabase: databasePath)
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-        var dead: [DeadWorker] = []
-        for name in names.sorted() where !name.hasPrefix(startingPrefix) {
-            guard let workerID = workerID(fromFileName: name), workerID != ownID else { continue }
-            let path = directory + "/" + name
-            guard let descriptor = lockIfUnheld(path) else { continue }
-            dead.append(DeadWorker(workerID: workerID, path: path, descriptor: descriptor))
+        workerFiles(databasePath: databasePath).compactMap { workerID, path in
+            guard workerID != ownID, let descriptor = lockIfUnheld(path) else { return nil }
+            return DeadWorker(workerID: workerID, path: path, descriptor: descriptor)
         }
-        return dead
     }
 
     /// A worker found dead, its file locked by the finder until ``forget()``.
