@@ -24,13 +24,8 @@ package final class WorkerLivenessLock: Sendable {
             throw EngineError(.storage, "cannot create \(directory) for workers' liveness locks: \(String(cString: strerror(errno)))")
         }
         path = directory + "/" + Self.fileName(for: workerID)
-        let existing = open(path, O_RDWR | O_CLOEXEC)
-        if existing >= 0 {
-            let held = flock(existing, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
-            close(existing)
-            if held {
-                throw EngineError(.storage, "another live worker uses the ID \(workerID) on this database (\(path) is locked)")
-            }
+        if Self.liveness(of: workerID, databasePath: databasePath) == .running {
+            throw EngineError(.storage, "another live worker uses the ID \(workerID) on this database (\(path) is locked)")
         }
         // Locked under a name that no one tests, then renamed into place: a worker testing the
         // directory never finds the file of a worker still starting unlocked.
