@@ -1,5 +1,6 @@
 @testable import DixEngine
 import Foundation
+import GRDB
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -127,6 +128,50 @@ import Glibc
             "\(error)".contains("another live worker uses the ID \(taken)")
         }
         await first.stop()
+    }
+
+    /// A worker restarting with a dead one's ID renames its locked file over the dead one's: a
+    /// worker that found the old file unlocked must not take the new one for dead.
+    @Test func aDeadWorkersFileReplacedByARestartedOneIsLeftAlone() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.db").path
+        let id = Self.foreignWorkerID()
+        try await LockHolder(databasePath: path, workerID: id).kill()
+        let found = WorkerLivenessLock.deadWorkers(databasePath: path, except: "me")
+        #expect(found.map(\.workerID) == [id])
+        let dead = try #require(found.first)
+        #expect(dead.isStillThere)
+        // The restarted worker's file, locked, takes the name.
+        let file = WorkerLivenessLock.directory(forDatabase: path) + "/" + WorkerLivenessLock.fileName(for: id)
+        let restarted = try await LockHolder(databasePath: path + "-elsewhere", workerID: id)
+        let restartedFile = WorkerLivenessLock.directory(forDatabase: path + "-elsewhere") + "/" + WorkerLivenessLock.fileName(for: id)
+        #expect(rename(restartedFile, file) == 0)
+        #expect(!dead.isStillThere)
+        dead.forget()
+        #expect(FileManager.default.fileExists(atPath: file))
+        #expect(WorkerLivenessLock.liveness(of: id, databasePath: path) == .running)
+        #expect(WorkerLivenessLock.deadWorkers(databasePath: path, except: "me").isEmpty)
+        restarted.kill()
+    }
+
+    /// A newer version may upgrade the file between a worker's opening it and its taking its
+    /// lock: the worker then refuses to run on a schema it does not know.
+    @Test(.timeLimit(.minutes(1))) func aWorkerDoesNotRunOnASchemaUpgradedSinceItOpenedTheFile() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.db").path
+        let worker = try Worker(databasePath: path, registry: TestWorkflows.registry)
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        await #expect {
+            try await worker.run()
+        } throws: { error in
+            "\(error)".contains("was written by a newer dixmgr (schema migration 'v99-from-the-future'")
+        }
+        #expect(WorkerLivenessLock.runningWorkers(databasePath: path).isEmpty)
     }
 
     @Test func workerIDsBecomeFileNamesInsideTheDirectory() {

@@ -46,19 +46,25 @@ package final class SQLiteStore: WorkflowStore {
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
             }
             try Self.migrate(pool)
-            try pool.read { db in
-                let applied = try Self.migrator.appliedIdentifiers(db).filter(Self.isEngineMigration)
-                let known = Set(Self.migrator.migrations)
-                if let unknown = applied.sorted().first(where: { !known.contains($0) }) {
-                    throw EngineError(
-                        .storage,
-                        "\(path) was written by a newer dixmgr (schema migration '\(unknown)' is unknown to this version); upgrade dixmgr or use another --db")
-                }
-            }
+            try checkSchemaIsKnown()
         } catch let error as EngineError {
             throw error
         } catch let error as DatabaseError {
             throw EngineError(.storage, "cannot open \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// Throws unless every engine migration applied to the file is one this version knows: a
+    /// newer dixmgr or dixctl may have upgraded it since it was opened.
+    package func checkSchemaIsKnown() throws {
+        try pool.read { db in
+            let applied = try Self.migrator.appliedIdentifiers(db).filter(Self.isEngineMigration)
+            let known = Set(Self.migrator.migrations)
+            if let unknown = applied.sorted().first(where: { !known.contains($0) }) {
+                throw EngineError(
+                    .storage,
+                    "\(path) was written by a newer dixmgr (schema migration '\(unknown)' is unknown to this version); upgrade dixmgr or use another --db")
+            }
         }
     }
 

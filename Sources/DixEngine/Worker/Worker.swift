@@ -161,6 +161,9 @@ public final class Worker: Service, Sendable {
     private func runLoop() async throws {
         let liveness = try WorkerLivenessLock(databasePath: store.path, workerID: configuration.workerID)
         defer { liveness.release() }
+        // A newer version's upgrade waits while the lock is held (see `SQLiteStore.migrate`);
+        // one done since the store was opened, before the lock, stops this worker here.
+        try store.checkSchemaIsKnown()
         logger.info("worker started", metadata: ["database": "\(store.path)"])
         await withDiscardingTaskGroup { group in
             group.addTask { await self.renewLeasesLoop() }
@@ -205,6 +208,10 @@ public final class Worker: Service, Sendable {
     /// at once instead of after their lease expires; see ``WorkerLivenessLock``.
     private func takeOverRunsOfDeadWorkers() async {
         for dead in WorkerLivenessLock.deadWorkers(databasePath: store.path, except: configuration.workerID) {
+            guard dead.isStillThere else {
+                dead.keep()
+                continue
+            }
             do {
                 let count = try await store.expireLeases(owner: dead.workerID)
                 dead.forget()

@@ -10,9 +10,9 @@ import Glibc
 /// worker starting on the same database can tell a dead worker's runs from a live one's and take
 /// them over at once instead of after their lease expires. Unlike a test of the pid in the worker
 /// ID, this holds across pid namespaces (two containers sharing a database see different pids)
-/// and is not fooled by a dead worker's pid reused by another process. A worker whose file is
-/// missing (it could not create it, or ran a dixmgr from before these files) is never judged
-/// dead here: its runs are taken over when their lease expires.
+/// and is not fooled by a dead worker's pid reused by another process. A worker that cannot
+/// create its file does not start. One without a file (a dixmgr from before these files) is never
+/// judged dead here: its runs are taken over when their lease expires.
 package final class WorkerLivenessLock: Sendable {
     private let descriptor: Int32
     private let path: String
@@ -45,15 +45,24 @@ package final class WorkerLivenessLock: Sendable {
     /// Files of workers still starting begin so; an encoded worker ID never does.
     private static let startingPrefix = ".starting-"
 
-    /// Opens and locks `path`: its descriptor if no one held the lock, else nil.
+    /// Opens and locks `path`: its descriptor if no one held the lock and the file is still the
+    /// one at `path`, else nil. (A worker restarting with the same ID renames its locked file
+    /// over the dead one's; a lock on the file it replaced says nothing of it.)
     private static func lockIfUnheld(_ path: String) -> Int32? {
-        let descriptor = open(path, O_RDWR | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, isFile(descriptor, at: path) else {
             close(descriptor)
             return nil
         }
         return descriptor
+    }
+
+    /// Whether `path` names the file open as `descriptor`.
+    fileprivate static func isFile(_ descriptor: Int32, at path: String) -> Bool {
+        var open = stat()
+        var named = stat()
+        return fstat(descriptor, &open) == 0 && stat(path, &named) == 0 && open.st_dev == named.st_dev && open.st_ino == named.st_ino
     }
 
     /// Removes the file, then lets the lock go: a worker stopping gracefully leaves nothing.
@@ -129,9 +138,13 @@ package final class WorkerLivenessLock: Sendable {
         let path: String
         let descriptor: Int32
 
-        /// Removes the dead worker's file and lets its lock go.
+        /// Whether the dead worker's file is still the one at its path: not replaced by a worker
+        /// started since with the same ID.
+        package var isStillThere: Bool { WorkerLivenessLock.isFile(descriptor, at: path) }
+
+        /// Removes the dead worker's file (unless replaced meanwhile) and lets its lock go.
         package func forget() {
-            unlink(path)
+            if isStillThere { unlink(path) }
             close(descriptor)
         }
 

@@ -167,11 +167,17 @@ public enum Render {
     /// Who drives an open run, and what becomes of it if no one does.
     static func worker(of run: RunRecord, _ liveness: WorkerLiveness?) -> String {
         guard let owner = run.owner else { return "none: the run waits for a worker (is dixmgr running on this database?)" }
+        // A taken-over run keeps its owner, with a lease already ended, until a worker claims it.
+        let leaseEnded = (run.leaseExpiresAt ?? .distantPast) <= Date()
         let lease = "its lease ends \(time(run.leaseExpiresAt))"
         switch liveness {
         case .running: return "\(owner) (running)"
+        case .gone where leaseEnded: return "\(owner) (gone: the next worker to claim runs takes it over)"
         case .gone: return "\(owner) (gone: the next worker to start takes the run over, or any worker once \(lease))"
-        case .unknown, nil: return "\(owner) (\(lease); taken over then if the worker is gone)"
+        case .unknown, nil:
+            return leaseEnded
+                ? "\(owner) (its lease has ended: the next worker to claim runs takes it over)"
+                : "\(owner) (\(lease); taken over then if the worker is gone)"
         }
     }
 
