@@ -1,6 +1,7 @@
 import DixEngine
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -11,6 +12,7 @@ struct EngineHarness {
     let worker: Worker
     let client: WorkflowClient
     let task: Task<Void, Error>
+    let group: ServiceGroup
     let clock: any EngineClock
 
     init(
@@ -27,13 +29,23 @@ struct EngineHarness {
         logger.logLevel = ProcessInfo.processInfo.environment["DIX_TEST_LOG"] == "debug" ? .trace : .warning
         worker = try Worker(databasePath: path, registry: registry, configuration: configuration, clock: clock, logger: logger)
         client = try WorkflowClient(databasePath: path, registry: registry, clock: clock)
-        let worker = self.worker
-        task = Task { try await worker.run() }
+        // Run as dixmgr runs it, so that it can be shut down gracefully.
+        let group = ServiceGroup(services: [worker], logger: logger)
+        self.group = group
+        task = Task { try await group.run() }
         self.clock = clock
     }
 
+    /// Stops the worker by cancellation: its runs' drivers stop at once.
     func stop() async {
         task.cancel()
+        _ = await task.result
+    }
+
+    /// Stops the worker as SIGTERM does: no activity starts, those in flight may finish within
+    /// the grace period and are recorded, then the leases are released.
+    func shutDownGracefully() async {
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 

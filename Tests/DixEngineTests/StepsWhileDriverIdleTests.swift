@@ -60,7 +60,7 @@ import Testing
         }
         try await waitFor(100, harness)
         // A graceful stop: in-flight activities finish and are recorded, no new one starts.
-        await harness.stop()
+        await harness.shutDownGracefully()
         let recordedAtStop = try await completed(harness)
         #expect(recordedAtStop >= 100)
         #expect(TestWorkflows.log.all.filter { $0.hasPrefix("echo:\(run.runID):") }.count == recordedAtStop)

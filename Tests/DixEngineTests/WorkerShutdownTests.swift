@@ -1,11 +1,9 @@
 import DixEngine
 import Foundation
-import Logging
-import ServiceLifecycle
 import Testing
 
-/// A worker shut down gracefully lets in-flight activities run on for its grace period: as long as they run,
-/// and no longer than the period.
+/// A worker shut down gracefully lets in-flight activities run on for its grace period: as long
+/// as they run, and no longer than the period.
 @Suite struct WorkerShutdownTests {
     /// Sleeps for its input in milliseconds, finishing its sleep even when canceled.
     struct Nap: Activity {
@@ -31,27 +29,16 @@ import Testing
     /// SIGTERM does) once the nap is under way, and returns how long the shutdown took and the
     /// run's history.
     func shutDown(grace: Duration, amidNapOf milliseconds: Int) async throws -> (seconds: Double, history: [HistoryEvent]) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("state.db").path
-        var registry = WorkflowRegistry()
-        registry.register(Napping.self)
-        registry.register(Nap())
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let worker = try Worker(
-            databasePath: path, registry: registry, configuration: WorkerConfiguration(shutdownGracePeriod: grace), logger: logger)
-        let group = ServiceGroup(services: [worker], logger: logger)
-        let running = Task { try await group.run() }
-        let run = try await worker.start(Napping.self, input: milliseconds)
+        let harness = try EngineHarness(configuration: WorkerConfiguration(shutdownGracePeriod: grace)) {
+            $0.register(Napping.self)
+            $0.register(Nap())
+        }
+        let run = try await harness.worker.start(Napping.self, input: milliseconds)
         while TestWorkflows.log.count("nap:\(run.runID)") == 0 { try await Task.sleep(for: .milliseconds(10)) }
         let started = ContinuousClock.now
-        await group.triggerGracefulShutdown()
-        try await running.value
+        await harness.shutDownGracefully()
         let elapsed = ContinuousClock.now - started
-        let history = try await WorkflowClient(databasePath: path, registry: registry).export(run.runID).events
-        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, history)
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, try await harness.history(run.runID))
     }
 
     @Test(.timeLimit(.minutes(1))) func aShutdownWaitsForTheActivityInFlightAndNoLonger() async throws {

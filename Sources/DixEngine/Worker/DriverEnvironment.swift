@@ -27,8 +27,9 @@ final class DriverEnvironment: Sendable {
     let runClosed: @Sendable (_ run: RunRecord, _ closed: RunRecord?) -> Void
     /// Tells other runs and processes that something they may wait for changed.
     let notifyOthers: @Sendable () -> Void
-    /// Counts in-flight activity attempts, for graceful shutdown.
-    let activityBegan: @Sendable () -> Void
+    /// Counts in-flight activity attempts, for graceful shutdown: `activityBegins` counts one
+    /// about to start, or returns false once the worker drains (it must not start then).
+    let activityBegins: @Sendable () -> Bool
     let activityEnded: @Sendable () -> Void
 
     init(
@@ -48,7 +49,7 @@ final class DriverEnvironment: Sendable {
         launch: @escaping @Sendable (RunRecord, [HistoryEvent]) -> Void,
         runClosed: @escaping @Sendable (_ run: RunRecord, _ closed: RunRecord?) -> Void,
         notifyOthers: @escaping @Sendable () -> Void,
-        activityBegan: @escaping @Sendable () -> Void,
+        activityBegins: @escaping @Sendable () -> Bool,
         activityEnded: @escaping @Sendable () -> Void
     ) {
         self.workerID = workerID
@@ -67,7 +68,7 @@ final class DriverEnvironment: Sendable {
         self.launch = launch
         self.runClosed = runClosed
         self.notifyOthers = notifyOthers
-        self.activityBegan = activityBegan
+        self.activityBegins = activityBegins
         self.activityEnded = activityEnded
     }
 }

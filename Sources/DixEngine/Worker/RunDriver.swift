@@ -174,7 +174,9 @@ final class RunDriver: Sendable {
                         detail: EventDetail(options: command.options?.unlessDefault), time: environment.clock.now())]))
                     return
                 }
-                startActivity(command, entry: entry, recorded: recorded, environment: environment)
+                if !startActivity(command, entry: entry, recorded: recorded, environment: environment) {
+                    deferred.append(command)
+                }
             case .timer:
                 let fireAt = recorded?.deadline ?? environment.clock.now().addingTimeInterval((command.duration ?? .zero).seconds)
                 if recorded?.deadline == nil {
@@ -411,9 +413,12 @@ final class RunDriver: Sendable {
 
     // MARK: Live steps
 
+    /// Starts an activity's attempts in a task of their own; false when the worker drains (the
+    /// activity is then left for the next worker).
     private func startActivity(
         _ command: StepCommand, entry: WorkflowRegistry.ActivityEntry, recorded: RecordedHistory.Step?, environment: DriverEnvironment
-    ) {
+    ) -> Bool {
+        guard environment.activityBegins() else { return false }
         let runner = ActivityRunner(
             command: command, recorded: recorded, entry: entry, limit: environment.limits[command.name],
             workflowID: run.workflowID, runID: run.runID,
@@ -421,11 +426,11 @@ final class RunDriver: Sendable {
             logger: logger, markers: environment.startedMarkers,
             record: { [self] in record(step: command.step, events: $0) },
             complete: { [self] in complete(step: command.step, events: $0) })
-        environment.activityBegan()
         spawn(command.step) {
             await runner.execute()
             environment.activityEnded()
         }
+        return true
     }
 
     private func spawn(_ step: Int, _ body: @escaping @Sendable () async -> Void) {
@@ -513,8 +518,7 @@ final class RunDriver: Sendable {
                 state.history.isReplaying ? nil : .some(state.history.steps[command.step])
             }
             guard let recorded, recorded?.isCompleted != true else { return false }
-            startActivity(command, entry: entry, recorded: recorded, environment: environment)
-            return true
+            return startActivity(command, entry: entry, recorded: recorded, environment: environment)
         }
     }
 

@@ -349,15 +349,29 @@ public final class Worker: Service, Sendable {
                 self.touchSoon()
             },
             notifyOthers: { [weak self] in self?.notifyOthers() },
-            activityBegan: { self.inflightActivities.add(1, ordering: .relaxed) },
-            activityEnded: {
-                // The lock is taken only during shutdown, not by every step.
-                if self.inflightActivities.subtract(1, ordering: .sequentiallyConsistent).newValue == 0,
-                    self.draining.load(ordering: .sequentiallyConsistent)
-                {
-                    self.activitiesEnded.withLock { $0?.finish() }
-                }
-            })
+            activityBegins: { self.activityBegins() },
+            activityEnded: { self.activityEnded() })
+    }
+
+    // Counted, then checked against draining (and in `shutDown`, the reverse), each sequentially
+    // consistent: either the activity sees the worker draining and does not start, or shutdown
+    // sees it counted and waits for it.
+    private func activityBegins() -> Bool {
+        inflightActivities.add(1, ordering: .sequentiallyConsistent)
+        guard !draining.load(ordering: .sequentiallyConsistent) else {
+            activityEnded()
+            return false
+        }
+        return true
+    }
+
+    private func activityEnded() {
+        // The lock is taken only during shutdown, not by every step.
+        if inflightActivities.subtract(1, ordering: .sequentiallyConsistent).newValue == 0,
+            draining.load(ordering: .sequentiallyConsistent)
+        {
+            activitiesEnded.withLock { $0?.finish() }
+        }
     }
 
     private func resumeCloseWaiters(_ runID: String, _ closed: RunRecord?) {
