@@ -18,9 +18,9 @@ import Glibc
         private let input = Pipe()
 
         init(databasePath: String, workerID: String) async throws {
-            let directory = WorkerLivenessLock.directory(forDatabase: databasePath)
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let file = directory + "/" + WorkerLivenessLock.fileName(for: workerID)
+            try FileManager.default.createDirectory(
+                atPath: WorkerLivenessLock.directory(forDatabase: databasePath), withIntermediateDirectories: true)
+            let file = WorkerLivenessLock.file(of: workerID, databasePath: databasePath)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
             process.arguments = ["--no-fork", file, "cat"]
             process.standardInput = input
@@ -66,10 +66,7 @@ import Glibc
     }
 
     @Test(.timeLimit(.minutes(1))) func aKilledWorkersRunsAreTakenOverAtOnceAndALiveOnesAreLeftAlone() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("state.db").path
+        let path = try StoreTests().path()
         let store = try SQLiteStore(path: path)
         let (deadID, liveID) = (Self.foreignWorkerID(), Self.foreignWorkerID())
         let deadRun = try await Self.claimedRun(store, owner: deadID)
@@ -78,7 +75,7 @@ import Glibc
         let live = try await LockHolder(databasePath: path, workerID: liveID)
         dead.kill()
 
-        let harness = try EngineHarness(directory: directory)
+        let harness = try EngineHarness(directory: URL(fileURLWithPath: path).deletingLastPathComponent())
         // Taken over long before the hour's lease ends (the test's time limit).
         let closed = try await harness.worker.waitForClose(runID: deadRun)
         #expect(closed.status == .completed)
@@ -95,10 +92,7 @@ import Glibc
     }
 
     @Test func aRunsDescriptionTellsWhetherItsWorkerRuns() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("state.db").path
+        let path = try StoreTests().path()
         let store = try SQLiteStore(path: path)
         let client = try WorkflowClient(databasePath: path, registry: TestWorkflows.registry)
         let (running, gone, unknown) = (Self.foreignWorkerID(), Self.foreignWorkerID(), Self.foreignWorkerID())
@@ -133,10 +127,7 @@ import Glibc
     /// A worker restarting with a dead one's ID renames its locked file over the dead one's: a
     /// worker that found the old file unlocked must not take the new one for dead.
     @Test func aDeadWorkersFileReplacedByARestartedOneIsLeftAlone() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("state.db").path
+        let path = try StoreTests().path()
         let id = Self.foreignWorkerID()
         try await LockHolder(databasePath: path, workerID: id).kill()
         let found = WorkerLivenessLock.deadWorkers(databasePath: path, except: "me")
@@ -144,9 +135,9 @@ import Glibc
         let dead = try #require(found.first)
         #expect(dead.isStillThere)
         // The restarted worker's file, locked, takes the name.
-        let file = WorkerLivenessLock.directory(forDatabase: path) + "/" + WorkerLivenessLock.fileName(for: id)
+        let file = WorkerLivenessLock.file(of: id, databasePath: path)
         let restarted = try await LockHolder(databasePath: path + "-elsewhere", workerID: id)
-        let restartedFile = WorkerLivenessLock.directory(forDatabase: path + "-elsewhere") + "/" + WorkerLivenessLock.fileName(for: id)
+        let restartedFile = WorkerLivenessLock.file(of: id, databasePath: path + "-elsewhere")
         #expect(rename(restartedFile, file) == 0)
         #expect(!dead.isStillThere)
         dead.forget()
@@ -159,10 +150,7 @@ import Glibc
     /// A newer version may upgrade the file between a worker's opening it and its taking its
     /// lock: the worker then refuses to run on a schema it does not know.
     @Test(.timeLimit(.minutes(1))) func aWorkerDoesNotRunOnASchemaUpgradedSinceItOpenedTheFile() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dixengine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("state.db").path
+        let path = try StoreTests().path()
         let worker = try Worker(databasePath: path, registry: TestWorkflows.registry)
         let queue = try DatabaseQueue(path: path)
         try await queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }

@@ -28,7 +28,7 @@ import Testing
     /// Starts a run whose activity naps `milliseconds`, shuts the worker down gracefully (as
     /// SIGTERM does) once the nap is under way, and returns how long the shutdown took and the
     /// run's history.
-    func shutDown(grace: Duration, amidNapOf milliseconds: Int) async throws -> (seconds: Double, history: [HistoryEvent]) {
+    func shutDown(grace: Duration, amidNapOf milliseconds: Int) async throws -> (took: Duration, history: [HistoryEvent]) {
         let harness = try EngineHarness(configuration: WorkerConfiguration(shutdownGracePeriod: grace)) {
             $0.register(Napping.self)
             $0.register(Nap())
@@ -37,21 +37,20 @@ import Testing
         while TestWorkflows.log.count("nap:\(run.runID)") == 0 { try await Task.sleep(for: .milliseconds(10)) }
         let started = ContinuousClock.now
         await harness.shutDownGracefully()
-        let elapsed = ContinuousClock.now - started
-        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, try await harness.history(run.runID))
+        return (ContinuousClock.now - started, try await harness.history(run.runID))
     }
 
     @Test(.timeLimit(.minutes(1))) func aShutdownWaitsForTheActivityInFlightAndNoLonger() async throws {
-        let (seconds, history) = try await shutDown(grace: .seconds(30), amidNapOf: 300)
+        let (took, history) = try await shutDown(grace: .seconds(30), amidNapOf: 300)
         // The nap was allowed to end, and its end was recorded.
         #expect(history.contains { $0.kind == .activityCompleted && $0.name == Nap.name }, "\(history.map { "\($0.kind) \($0.name ?? "")" })")
         // The worker stopped when it ended, not at the end of the grace period.
-        #expect(seconds < 10, "shutting down took \(seconds) s")
+        #expect(took < .seconds(10), "shutting down took \(took)")
     }
 
     @Test(.timeLimit(.minutes(1))) func aShutdownWaitsNoLongerThanTheGracePeriod() async throws {
-        let (seconds, history) = try await shutDown(grace: .milliseconds(200), amidNapOf: 30_000)
+        let (took, history) = try await shutDown(grace: .milliseconds(200), amidNapOf: 30_000)
         #expect(!history.contains { $0.kind == .activityCompleted })
-        #expect(seconds < 10, "shutting down took \(seconds) s")
+        #expect(took < .seconds(10), "shutting down took \(took)")
     }
 }

@@ -506,13 +506,13 @@ final class RunDriver: Sendable {
     // in commit order while the code is idle, and the driver lets the code run to idle before
     // it handles what woke it.
 
-    /// Starts an activity that the code issued, as the driver would at its next turn.
+    /// Starts an activity that the code issued, as the driver would at its next turn (not once
+    /// the worker drains: ``startActivity(_:entry:recorded:environment:)`` refuses then).
     private func startWhileIdle(_ command: StepCommand) -> Bool {
         guard command.kind == .activity, let environment, let entry = environment.registry.activities[command.name] else {
             return false
         }
         return mailbox.whileConsumerIdle {
-            guard !environment.isDraining() else { return false }
             // Steps issued while recorded completions remain wait for them (the driver defers them).
             let recorded = core.state.withLock { state -> RecordedHistory.Step?? in
                 state.history.isReplaying ? nil : .some(state.history.steps[command.step])

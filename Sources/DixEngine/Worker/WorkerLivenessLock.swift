@@ -23,7 +23,7 @@ package final class WorkerLivenessLock: Sendable {
         if mkdir(directory, 0o755) != 0 && errno != EEXIST {
             throw EngineError(.storage, "cannot create \(directory) for workers' liveness locks: \(String(cString: strerror(errno)))")
         }
-        path = directory + "/" + Self.fileName(for: workerID)
+        path = Self.file(of: workerID, databasePath: databasePath)
         if Self.liveness(of: workerID, databasePath: databasePath) == .running {
             throw EngineError(.storage, "another live worker uses the ID \(workerID) on this database (\(path) is locked)")
         }
@@ -73,6 +73,11 @@ package final class WorkerLivenessLock: Sendable {
 
     package static func directory(forDatabase path: String) -> String { path + "-workers" }
 
+    /// The file whose lock tells whether worker `workerID` runs.
+    static func file(of workerID: String, databasePath: String) -> String {
+        directory(forDatabase: databasePath) + "/" + fileName(for: workerID)
+    }
+
     /// Worker IDs as file names: letters, digits, `.`, `_` and `-` as they are, other bytes as
     /// `%XX` (a `/` in an ID cannot reach outside the directory, nor `..` name it).
     static func fileName(for workerID: String) -> String {
@@ -98,7 +103,7 @@ package final class WorkerLivenessLock: Sendable {
     /// Whether the worker `workerID` of the database at `databasePath` runs: its file locked
     /// (running), there and unlocked (gone without stopping gracefully), or missing (unknown).
     package static func liveness(of workerID: String, databasePath: String) -> WorkerLiveness {
-        let path = directory(forDatabase: databasePath) + "/" + fileName(for: workerID)
+        let path = file(of: workerID, databasePath: databasePath)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .unknown }
         defer { close(descriptor) }
