@@ -11,8 +11,9 @@ final class RunCore: Sendable {
     struct Pending {
         var command: StepCommand
         /// Resumed exactly once: by whoever removes the step from `pending`, under the lock
-        /// (unchecked, as every step of every run takes one).
-        var continuation: UnsafeContinuation<Result<Data?, Error>, Never>
+        /// (unchecked, as every step of every run takes one). Nil while the step runs in the
+        /// code's own job (see ``awaitActivity(_:)``), which awaits nothing meanwhile.
+        var continuation: UnsafeContinuation<Result<Data?, Error>, Never>?
     }
 
     struct State {
@@ -46,6 +47,9 @@ final class RunCore: Sendable {
         let start: @Sendable (StepCommand) -> Bool
         /// Tells an idle driver that the code has issued a step for it, or ended.
         let wake: @Sendable () -> Void
+        /// Runs an activity step in the code's calling job, if the driver lets it and `claim`
+        /// numbers the step (see ``awaitActivity(_:)``); nil when it does not, with nothing done.
+        let runInline: @Sendable (StepCommand, _ claim: () -> Bool) async -> Result<Data?, Error>?
     }
     /// Set by a live run's driver once it exists.
     let driverHooks = Mutex<DriverHooks?>(nil)
@@ -130,6 +134,65 @@ final class RunCore: Sendable {
         }
     }
 
+    /// Issues an activity step and returns its outcome.
+    ///
+    /// A live run's activity may run in this very job of the code, its completion committed
+    /// before the code goes on, when nothing else of the run is queued: the driver would start it
+    /// and deliver its completion to the code idle, and nothing could run in between, so the code
+    /// sees the same as on a replay, without an activity task and two job switches per step (about
+    /// a tenth of a durable step's time). The driver decides (see
+    /// ``RunDriver/runInline(_:claim:)``); anything else takes ``await(_:)``.
+    func awaitActivity(_ make: (Int) -> StepCommand) async -> Result<Data?, Error> {
+        guard let runInline = driverHooks.withLock({ $0?.runInline }), executor?.isRunningAlone == true, !Task.isCancelled,
+            let step = state.withLock({ state in state.history.isReplaying || state.cancelDelivered || state.abandoned != nil ? nil : state.nextStep })
+        else {
+            return await self.await(make)
+        }
+        let command = make(step)
+        if let outcome = await runInline(command, { self.claimInline(command) }) { return outcome }
+        return await self.await { $0 == command.step ? command : make($0) }
+    }
+
+    /// Numbers `command` as the next step, to run in the code's job: only a step beyond the
+    /// history that nothing recorded yet, in a run still taking steps. Its entry in `pending`
+    /// has no continuation until the step needs one (see ``arm(step:_:)``).
+    private func claimInline(_ command: StepCommand) -> Bool {
+        state.withLock { state in
+            guard !state.replayOnly, !state.cancelDelivered, state.abandoned == nil, !state.history.isReplaying,
+                state.nextStep == command.step, state.history.steps[command.step] == nil
+            else { return false }
+            state.nextStep += 1
+            state.pending[command.step] = Pending(command: command, continuation: nil)
+            return true
+        }
+    }
+
+    /// Lets a step claimed by ``claimInline(_:)`` be resolved the usual way: by ``deliver(step:_:)``,
+    /// or by cancellation or abandonment. False when one of these already took the step away, and
+    /// `continuation` was resumed with what they delivered.
+    func arm(step: Int, _ continuation: UnsafeContinuation<Result<Data?, Error>, Never>) -> Bool {
+        let resolved = state.withLock { state -> Error? in
+            if state.pending[step] != nil {
+                state.pending[step]?.continuation = continuation
+                return nil
+            }
+            return state.abandoned ?? (state.cancelDelivered ? CancellationError() : RunAbandoned(reason: "step \(step) was stopped"))
+        }
+        guard let resolved else { return true }
+        continuation.resume(returning: .failure(resolved))
+        return false
+    }
+
+    /// Ends a step claimed by ``claimInline(_:)`` whose completion the code takes at once; false
+    /// if something else resolved it first.
+    func resolveInline(step: Int) -> Bool {
+        state.withLock { state in
+            guard let pending = state.pending[step], pending.continuation == nil else { return false }
+            state.pending[step] = nil
+            return true
+        }
+    }
+
     /// The recorded outcome of the step `make` issues, when it can be delivered without
     /// suspending (see ``await(_:)``); nil leaves the step to the driver, unnumbered.
     private func replayImmediately(_ make: (Int) -> StepCommand) -> Result<Data?, Error>? {
@@ -198,9 +261,14 @@ final class RunCore: Sendable {
     /// Resumes the step's continuation; false when no such step is waiting.
     @discardableResult
     func deliver(step: Int, _ outcome: Result<Data?, Error>) -> Bool {
-        let pending = state.withLock { $0.pending.removeValue(forKey: step) }
-        guard let pending else { return false }
-        pending.continuation.resume(returning: outcome)
+        // A step running in the code's job (no continuation yet) is not waiting for anything.
+        let continuation = state.withLock { state -> UnsafeContinuation<Result<Data?, Error>, Never>? in
+            guard let continuation = state.pending[step]?.continuation else { return nil }
+            state.pending[step] = nil
+            return continuation
+        }
+        guard let continuation else { return false }
+        continuation.resume(returning: outcome)
         return true
     }
 
@@ -219,7 +287,7 @@ final class RunCore: Sendable {
             defer { state.pending.removeAll() }
             return state.pending.values.sorted { $0.command.step < $1.command.step }
         }
-        waiting.forEach { $0.continuation.resume(returning: .failure(CancellationError())) }
+        waiting.forEach { $0.continuation?.resume(returning: .failure(CancellationError())) }
     }
 
     /// Stops the run's code: every waiting step throws ``RunAbandoned``, and so do later ones.
@@ -229,7 +297,7 @@ final class RunCore: Sendable {
             defer { state.pending.removeAll() }
             return Array(state.pending.values)
         }
-        waiting.forEach { $0.continuation.resume(returning: .failure(RunAbandoned(reason: reason))) }
+        waiting.forEach { $0.continuation?.resume(returning: .failure(RunAbandoned(reason: reason))) }
     }
 
     func finish(_ outcome: Result<Data, Error>) {

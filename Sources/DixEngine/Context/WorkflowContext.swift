@@ -37,7 +37,7 @@ public final class WorkflowContext: Sendable {
         _ activity: A.Type, _ input: A.Input, options: ActivityOptions = ActivityOptions()
     ) async throws -> A.Output {
         let data = try PayloadCodec.encode(input)
-        let outcome = await core.await {
+        let outcome = await core.awaitActivity {
             StepCommand(step: $0, kind: .activity, name: A.name, input: data, digest: PayloadCodec.digest(data), options: options)
         }
         return try PayloadCodec.decode(A.Output.self, from: outcome.get() ?? Data("null".utf8))

@@ -31,6 +31,12 @@ final class WorkflowExecutor: TaskExecutor {
         var isIdle: Bool { !draining && jobs.isEmpty }
     }
     private let state = Mutex(State())
+    /// How many workflow jobs started (see ``jobsStarted``).
+    private let startedJobs = Atomic<UInt64>(0)
+
+    /// How many workflow jobs started so far. A job that reads it twice sees it unchanged unless
+    /// it suspended in between (a job runs alone, and its own resumption is another job).
+    var jobsStarted: UInt64 { startedJobs.load(ordering: .relaxed) }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
@@ -89,6 +95,7 @@ final class WorkflowExecutor: TaskExecutor {
             }
             switch next {
             case .job(let job):
+                startedJobs.add(1, ordering: .relaxed)
                 job.runSynchronously(on: asUnownedTaskExecutor())
             case .idle(let waiters):
                 waiters.forEach { $0.resume() }

@@ -26,6 +26,10 @@ struct ActivityRunner: Sendable {
     let record: @Sendable ([HistoryEvent]) -> Void
     /// Commits the step's completion; the driver delivers it once durable.
     let complete: @Sendable ([HistoryEvent]) -> Void
+    /// The first attempt, when it already ran in the workflow's job and the rest is left to the
+    /// runner (see ``RunDriver``): its outcome, when the step was scheduled, and the details of
+    /// its last heartbeat.
+    var ranInline: (outcome: Result<Data, Error>, scheduledAt: Date, heartbeatDetails: String?)?
 
     var activityLogger: Logger {
         var logger = logger
@@ -42,9 +46,10 @@ struct ActivityRunner: Sendable {
     func execute() async {
         let policy = options.retryPolicy
         var attempt = (recorded?.lastFailedAttempt ?? 0) + 1
-        let scheduledAt = recorded?.scheduledAt ?? clock.now()
+        let scheduledAt = ranInline?.scheduledAt ?? recorded?.scheduledAt ?? clock.now()
         let scheduleDeadline = options.scheduleToCloseTimeout.map { scheduledAt.addingTimeInterval($0.seconds) }
-        var heartbeatDetails: String?
+        var heartbeatDetails = ranInline?.heartbeatDetails
+        var inlineOutcome = ranInline?.outcome
         if let next = recorded?.nextAttemptAt {
             do { try await clock.sleep(until: next) } catch { return }
         }
@@ -55,19 +60,23 @@ struct ActivityRunner: Sendable {
                     attempt: max(1, attempt - 1), scheduledAt: scheduledAt)
                 return
             }
-            let started = ContinuousClock.now
-            let sink = HeartbeatSink(previousDetails: heartbeatDetails, clock: clock)
-            let result = await runAttempt(attempt, sink: sink, scheduledAt: scheduledAt, deadline: scheduleDeadline)
-            heartbeatDetails = sink.details
-            meters.duration.recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
+            let result: Result<Data, Error>
+            if let outcome = inlineOutcome {
+                // Run and timed in the workflow's job already.
+                result = outcome
+                inlineOutcome = nil
+            } else {
+                let started = ContinuousClock.now
+                let sink = HeartbeatSink(previousDetails: heartbeatDetails, clock: clock)
+                result = await runAttempt(attempt, sink: sink, scheduledAt: scheduledAt, deadline: scheduleDeadline)
+                heartbeatDetails = sink.details
+                meters.duration.recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
+            }
             if Task.isCancelled { return }
             switch result {
             case .success(let output):
                 meters.completed.increment()
-                complete([HistoryEvent(
-                    step: command.step, kind: .activityCompleted, name: command.name, attempt: attempt,
-                    inputDigest: command.digest, input: command.input, output: output,
-                    detail: EventDetail(options: recordedOptions, scheduledAt: scheduledAt), time: clock.now())])
+                complete([completedEvent(output, attempt: attempt, scheduledAt: scheduledAt)])
                 return
             case .failure(let error):
                 let info = ErrorInfo(error)
@@ -93,9 +102,17 @@ struct ActivityRunner: Sendable {
         }
     }
 
+    /// The event that completes the step with `output`.
+    func completedEvent(_ output: Data, attempt: Int, scheduledAt: Date) -> HistoryEvent {
+        HistoryEvent(
+            step: command.step, kind: .activityCompleted, name: command.name, attempt: attempt,
+            inputDigest: command.digest, input: command.input, output: output,
+            detail: EventDetail(options: recordedOptions, scheduledAt: scheduledAt), time: clock.now())
+    }
+
     /// Records `activityStarted` if the first attempt is still running after a moment, so that
     /// `dixctl workflow show` lists it with its policy; a fast attempt records only its completion.
-    private func startedMarker(attempt: Int, scheduledAt: Date) -> FixedDelayTimer.Token? {
+    func startedMarker(attempt: Int, scheduledAt: Date) -> FixedDelayTimer.Token? {
         guard attempt == 1 && recorded?.scheduledAt == nil else { return nil }
         let (record, command, options) = (self.record, self.command, self.recordedOptions)
         return markers.schedule {

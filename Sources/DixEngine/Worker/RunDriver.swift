@@ -17,9 +17,8 @@ final class RunDriver: Sendable {
     let environment: DriverEnvironment?
     let mailbox = Mailbox<DriverMessage>()
     let logger: Logger
-    /// The steps running live, with their tasks (nil for the moment between registering a
-    /// step and starting its task).
-    private let liveTasks = Mutex<[Int: Task<Void, Never>?]>([:])
+    /// The steps running live, with what stops them.
+    private let liveTasks = Mutex<[Int: LiveStep]>([:])
     private let workflowEntry: WorkflowRegistry.WorkflowEntry?
     /// The history passed its warning size, and the driver said so (once per drive).
     private let warnedAboutSize = Atomic<Bool>(false)
@@ -63,7 +62,8 @@ final class RunDriver: Sendable {
             core.driverHooks.withLock {
                 $0 = RunCore.DriverHooks(
                     start: { [weak self] command in self?.startWhileIdle(command) ?? false },
-                    wake: { [mailbox] in mailbox.postIfIdle(.wake) })
+                    wake: { [mailbox] in mailbox.postIfIdle(.wake) },
+                    runInline: { [weak self] command, claim in await self?.runInline(command, claim: claim) })
             }
         }
     }
@@ -391,7 +391,7 @@ final class RunDriver: Sendable {
                         consume.action = .consumeSignal(step: step, name: command.name, ifNone: .keepWaiting, time: environment!.clock.now())
                         if try await commitAndDeliver(consume) != nil {
                             signalWaits.removeValue(forKey: step)
-                            liveTasks.withLock { $0.removeValue(forKey: step)??.cancel() }
+                            liveTasks.withLock { if case .task(let task) = $0.removeValue(forKey: step) { task.cancel() } }
                         }
                     }
                 }
@@ -436,7 +436,12 @@ final class RunDriver: Sendable {
     private func spawn(_ step: Int, _ body: @escaping @Sendable () async -> Void) {
         // Registered before the task can finish, so that its completion finds the step live;
         // the task is started outside the lock, which its completion takes at once.
-        liveTasks.withLock { $0[step] = .some(nil) }
+        liveTasks.withLock { $0[step] = .starting }
+        launch(step, body)
+    }
+
+    /// Starts the task of a step registered as starting.
+    private func launch(_ step: Int, _ body: @escaping @Sendable () async -> Void) {
         let liveExecutor = LiveStepExecutor(workflow: executor)
         let task = Task(executorPreference: liveExecutor) {
             await body()
@@ -444,8 +449,8 @@ final class RunDriver: Sendable {
             withExtendedLifetime(liveExecutor) {}
         }
         let stopped = liveTasks.withLock { tasks -> Bool in
-            guard tasks.index(forKey: step) != nil else { return true }
-            if case .some(.none) = tasks[step] { tasks[step] = task }
+            guard let current = tasks[step] else { return true }
+            if case .starting = current { tasks[step] = .task(task) }
             return false
         }
         if stopped { task.cancel() }
@@ -462,13 +467,146 @@ final class RunDriver: Sendable {
         let write = RunWrite(runID: run.runID, leaseToken: run.leaseToken, events: events)
         let mustFlush = liveTasks.withLock { tasks -> Bool in
             guard tasks.removeValue(forKey: step) != nil else { return false }
-            return committer.enqueue(write) { [self] result in
-                if case .success(let receipt) = result, deliverWhileIdle(step: step, event: event, eventCount: receipt.eventCount) { return }
-                mailbox.post(.liveStepCommitted(step: step, event: event, result.map(\.eventCount)))
-            }
+            return committer.enqueue(write) { [self] result in deliverCommitted(step: step, event: event, result) }
         }
         // Outside the lock: the task is about to end, so it may as well commit.
         if mustFlush { committer.flush(inline: true) }
+    }
+
+    /// Delivers a live step's commit: at once if the driver and the code are idle, else through
+    /// the driver.
+    private func deliverCommitted(step: Int, event: HistoryEvent, _ result: Result<WriteReceipt, Error>) {
+        if case .success(let receipt) = result, deliverWhileIdle(step: step, event: event, eventCount: receipt.eventCount) { return }
+        mailbox.post(.liveStepCommitted(step: step, event: event, result.map(\.eventCount)))
+    }
+
+    // MARK: Activities run in the code's job
+
+    // An activity the code issues while nothing else of the run is queued, and the driver waits
+    // idle, would be started by the driver and its completion delivered to the code idle; nothing
+    // else of the run could happen in between. So the code's job may as well run it and, once
+    // the completion is durable, go on: the code sees what a replay shows it, and a step costs
+    // no activity task and no job switches. This holds as long as the activity does not suspend
+    // (most in-process activities do not): the code's job then never left the executor.
+    //
+    // One that suspends lets the run's executor go idle, and the rest of the run may go on
+    // meanwhile; the activity's own jobs then run on the run's executor, one at a time with the
+    // run's other jobs (the task's executor preference), until it returns. Its outcome then goes
+    // to a runner task as a first attempt already made, and is delivered the usual way. So does
+    // a failed attempt (retries wait durably), and a completion that needs the driver (a failed
+    // or delayed commit, a history past its warning size).
+    //
+    // While the activity runs, the step's entry cancels the task of the code that runs it: that
+    // task then stays canceled (``RunCore/awaitActivity(_:)`` runs no more activities inline in
+    // it, and workflow code must not look at `Task.isCancelled`: its steps tell it).
+
+    /// Whether `command` may run in the code's job: a registered activity without timeouts to
+    /// race or a concurrency limit to wait for.
+    private func inlineEntry(for command: StepCommand, _ environment: DriverEnvironment) -> WorkflowRegistry.ActivityEntry? {
+        guard command.kind == .activity, let entry = environment.registry.activities[command.name],
+            environment.limits[command.name] == nil
+        else { return nil }
+        if let options = command.options,
+            options.startToCloseTimeout != nil || options.heartbeatTimeout != nil || options.scheduleToCloseTimeout != nil
+        {
+            return nil
+        }
+        return entry
+    }
+
+    /// Runs an activity step in the code's job, if the driver waits idle and `claim` numbers the
+    /// step; nil (nothing done) if not. See "Activities run in the code's job".
+    func runInline(_ command: StepCommand, claim: () -> Bool) async -> Result<Data?, Error>? {
+        guard let environment, let entry = inlineEntry(for: command, environment) else { return nil }
+        let task = withUnsafeCurrentTask { $0.map(InlineTask.init) }
+        guard let task else { return nil }
+        let step = command.step
+        let claimed = mailbox.whileConsumerIdle {
+            guard environment.activityBegins() else { return false }
+            guard claim() else {
+                environment.activityEnded()
+                return false
+            }
+            liveTasks.withLock { $0[step] = .inline(task) }
+            return true
+        }
+        guard claimed else { return nil }
+
+        var runner = ActivityRunner(
+            command: command, recorded: nil, entry: entry, limit: nil, workflowID: run.workflowID, runID: run.runID,
+            clock: environment.clock, meters: environment.activityMeters.meters(for: entry.name, factory: environment.metrics),
+            logger: logger, markers: environment.startedMarkers,
+            record: { [self] in record(step: step, events: $0) },
+            complete: { [self] in complete(step: step, events: $0) })
+        let scheduledAt = environment.clock.now()
+        let sink = HeartbeatSink(previousDetails: nil, clock: environment.clock)
+        let context = ActivityContext(
+            attempt: 1, workflowID: run.workflowID, runID: run.runID, activityName: entry.name, stepIndex: step,
+            runLogger: logger, heartbeatSink: sink)
+        let input = command.input ?? Data("null".utf8)
+        let marker = runner.startedMarker(attempt: 1, scheduledAt: scheduledAt)
+        let jobs = executor.jobsStarted
+        let started = ContinuousClock.now
+        let outcome: Result<Data, Error>
+        do { outcome = .success(try await entry.run(input, context)) } catch { outcome = .failure(error) }
+        let suspended = executor.jobsStarted != jobs
+        marker.map(environment.startedMarkers.cancel)
+        runner.meters.duration.recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
+
+        guard !suspended, case .success(let output) = outcome else {
+            runner.ranInline = (outcome, scheduledAt, sink.details)
+            return await continueInTask(runner, environment)
+        }
+        runner.meters.completed.increment()
+        let event = runner.completedEvent(output, attempt: 1, scheduledAt: scheduledAt)
+        let write = RunWrite(runID: run.runID, leaseToken: run.leaseToken, events: [event])
+        let handoff = InlineCommit()
+        let committer = environment.committer
+        // As in ``complete(step:events:)``: not once the step was stopped.
+        let mustFlush = liveTasks.withLock { tasks -> Bool? in
+            guard tasks.removeValue(forKey: step) != nil else { return nil }
+            return committer.enqueue(write) { [self] result in
+                if !handoff.offer(result) { deliverCommitted(step: step, event: event, result) }
+            }
+        }
+        if mustFlush == true { committer.flush(inline: true) }
+        environment.activityEnded()
+        if mustFlush != nil, case .success(let receipt)? = handoff.arrived,
+            historySizeNeedsNoWord(receipt.eventCount), core.resolveInline(step: step)
+        {
+            return .success(output)
+        }
+        // Stopped, or the commit is not done or needs the driver: delivered the usual way.
+        return await withUnsafeContinuation { continuation in
+            guard core.arm(step: step, continuation), mustFlush != nil else { return }
+            if let result = handoff.delegate() { deliverCommitted(step: step, event: event, result) }
+        }
+    }
+
+    /// Leaves an activity that ran its first attempt in the code's job to a runner task, which
+    /// goes on from that attempt, and waits for the step's delivery.
+    private func continueInTask(_ runner: ActivityRunner, _ environment: DriverEnvironment) async -> Result<Data?, Error> {
+        let step = runner.command.step
+        let live = liveTasks.withLock { tasks -> Bool in
+            guard case .inline = tasks[step] else { return false }
+            tasks[step] = .starting
+            return true
+        }
+        if !live { environment.activityEnded() }
+        return await withUnsafeContinuation { continuation in
+            guard core.arm(step: step, continuation) else {
+                if live {
+                    liveTasks.withLock { _ = $0.removeValue(forKey: step) }
+                    environment.activityEnded()
+                }
+                return
+            }
+            guard live else { return }
+            launch(step) {
+                await runner.execute()
+                environment.activityEnded()
+            }
+        }
     }
 
     // MARK: History size
@@ -548,7 +686,16 @@ final class RunDriver: Sendable {
     private func stopLiveTasks() {
         let tasks = liveTasks.withLock { tasks in
             defer { tasks.removeAll() }
-            return tasks.values.compactMap { $0 }
+            return tasks.values.compactMap { step -> Task<Void, Never>? in
+                switch step {
+                case .task(let task): return task
+                case .starting: return nil
+                case .inline(let task):
+                    // Under the lock, while its entry is there (see ``InlineTask``).
+                    task.cancel()
+                    return nil
+                }
+            }
         }
         tasks.forEach { $0.cancel() }
     }
@@ -650,6 +797,68 @@ final class RunDriver: Sendable {
                 status: event.detail?.status ?? .failed, cause: event.error))
         default:
             return .failure(ErrorInfo(type: "UnexpectedEvent", message: "event \(event.kind.rawValue) resolves no step"))
+        }
+    }
+}
+
+/// How a live step is stopped.
+enum LiveStep: Sendable {
+    /// Registered; its task is about to start.
+    case starting
+    case task(Task<Void, Never>)
+    /// Running in the workflow code's job (see "Activities run in the code's job").
+    case inline(InlineTask)
+}
+
+/// The task of workflow code that runs an activity in its own job, to cancel the activity.
+///
+/// Unchecked: an `UnsafeCurrentTask` may be used only while its task exists. The driver cancels
+/// it only under its live-steps lock while the step's entry is there, and the task removes that
+/// entry under the same lock before it goes on from the activity.
+struct InlineTask: @unchecked Sendable {
+    private let task: UnsafeCurrentTask
+
+    init(_ task: UnsafeCurrentTask) {
+        self.task = task
+    }
+
+    func cancel() { task.cancel() }
+}
+
+/// Hands the commit of an activity run in the code's job to that job if it is still there to
+/// take it, else to the usual delivery.
+final class InlineCommit: Sendable {
+    private enum State {
+        case waiting
+        case arrived(Result<WriteReceipt, Error>)
+        case delegated
+    }
+    private let state = Mutex(State.waiting)
+
+    /// Keeps `result` for the step's job; false once that job left it to the usual delivery.
+    func offer(_ result: Result<WriteReceipt, Error>) -> Bool {
+        state.withLock { state in
+            if case .delegated = state { return false }
+            state = .arrived(result)
+            return true
+        }
+    }
+
+    /// The commit's outcome, if it arrived.
+    var arrived: Result<WriteReceipt, Error>? {
+        state.withLock { state in
+            if case .arrived(let result) = state { return result }
+            return nil
+        }
+    }
+
+    /// Leaves the outcome to the usual delivery: returns it if it arrived already (the caller
+    /// delivers it), else the commit's callback will.
+    func delegate() -> Result<WriteReceipt, Error>? {
+        state.withLock { state in
+            if case .arrived(let result) = state { return result }
+            state = .delegated
+            return nil
         }
     }
 }
