@@ -2,6 +2,12 @@ import Foundation
 import Logging
 import Synchronization
 
+/// Runs an activity step in the workflow code's calling job, if it may and `claim` numbers the
+/// step; nil when it does not, with nothing done (see ``RunCore/awaitActivity(_:)``).
+protocol InlineActivityRunner: AnyObject, Sendable {
+    nonisolated(nonsending) func runInline(_ command: StepCommand, claim: () -> Bool) async -> Result<Data?, Error>?
+}
+
 /// The state one run's workflow code and its driver share: step numbering, the recorded
 /// history, and the steps awaiting a result.
 ///
@@ -47,9 +53,8 @@ final class RunCore: Sendable {
         let start: @Sendable (StepCommand) -> Bool
         /// Tells an idle driver that the code has issued a step for it, or ended.
         let wake: @Sendable () -> Void
-        /// Runs an activity step in the code's calling job, if the driver lets it and `claim`
-        /// numbers the step (see ``awaitActivity(_:)``); nil when it does not, with nothing done.
-        let runInline: @Sendable (StepCommand, _ claim: () -> Bool) async -> Result<Data?, Error>?
+        /// Runs activity steps in the code's calling job (see ``awaitActivity(_:)``).
+        weak var inline: (any InlineActivityRunner)?
     }
     /// Set by a live run's driver once it exists.
     let driverHooks = Mutex<DriverHooks?>(nil)
@@ -99,7 +104,7 @@ final class RunCore: Sendable {
     /// at once when no other job of the workflow is queued: the driver would deliver exactly
     /// that completion as soon as this job suspends and the executor goes idle, so taking it
     /// here changes no order and saves two job switches per recorded step.
-    func await(_ make: (Int) -> StepCommand) async -> Result<Data?, Error> {
+    nonisolated(nonsending) func await(_ make: (Int) -> StepCommand) async -> Result<Data?, Error> {
         if let recorded = replayImmediately(make) { return recorded }
         return await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Data?, Error>, Never>) in
             let hooks = driverHooks.withLock { $0 }
@@ -142,14 +147,14 @@ final class RunCore: Sendable {
     /// sees the same as on a replay, without an activity task and two job switches per step (about
     /// a tenth of a durable step's time). The driver decides (see
     /// ``RunDriver/runInline(_:claim:)``); anything else takes ``await(_:)``.
-    func awaitActivity(_ make: (Int) -> StepCommand) async -> Result<Data?, Error> {
-        guard let runInline = driverHooks.withLock({ $0?.runInline }), executor?.isRunningAlone == true, !Task.isCancelled,
+    nonisolated(nonsending) func awaitActivity(_ make: (Int) -> StepCommand) async -> Result<Data?, Error> {
+        guard let inline = driverHooks.withLock({ $0?.inline }), executor?.isRunningAlone == true, !Task.isCancelled,
             let step = state.withLock({ state in state.history.isReplaying || state.cancelDelivered || state.abandoned != nil ? nil : state.nextStep })
         else {
             return await self.await(make)
         }
         let command = make(step)
-        if let outcome = await runInline(command, { self.claimInline(command) }) { return outcome }
+        if let outcome = await inline.runInline(command, claim: { self.claimInline(command) }) { return outcome }
         return await self.await { $0 == command.step ? command : make($0) }
     }
 

@@ -33,7 +33,7 @@ public final class WorkflowContext: Sendable {
     ///
     /// Throws ``ActivityFailure`` when the step fails for good, and `CancellationError` when
     /// the run is canceled.
-    public func execute<A: Activity>(
+    nonisolated(nonsending) public func execute<A: Activity>(
         _ activity: A.Type, _ input: A.Input, options: ActivityOptions = ActivityOptions()
     ) async throws -> A.Output {
         let data = try PayloadCodec.encode(input)

@@ -68,6 +68,35 @@ package final class GroupCommitter: Sendable {
         }
     }
 
+    /// Takes the committer for `write` alone if no commit is under way or queued (and the run's
+    /// writes are not refused): the caller then commits it with ``commitAlone(_:)`` on its own
+    /// thread, outside whatever lock ordered the write against others. Writes queued meanwhile
+    /// wait for it, as for any commit under way.
+    func claimAlone(_ write: RunWrite) -> Bool {
+        state.withLock { state in
+            guard !state.flushing, state.queue.isEmpty, state.failedLeases[write.runID] != write.leaseToken else { return false }
+            state.flushing = true
+            return true
+        }
+    }
+
+    /// Commits `write` after ``claimAlone(_:)``, then leaves what queued meanwhile to the
+    /// committer's queue: a lone run stepping commits with no queue, closure or batch arrays.
+    func commitAlone(_ write: RunWrite) -> Result<WriteReceipt, Error> {
+        let result = store.commit(write, now: clock.now())
+        let failed = if case .failure(let error) = result { write.create == nil && (error as? EngineError)?.code != .leaseLost } else { false }
+        let more = state.withLock { state -> Bool in
+            if failed { state.failedLeases[write.runID] = write.leaseToken }
+            if state.queue.isEmpty {
+                state.flushing = false
+                return false
+            }
+            return true
+        }
+        if more { queue.async { self.flushLoop() } }
+        return result
+    }
+
     /// Commits what is queued, after ``enqueue(_:completion:)`` returned true.
     func flush(inline: Bool) {
         if inline {

@@ -9,19 +9,8 @@ extension SQLiteStore {
         // that each still succeeds or fails alone; except that a run's writes after its failed
         // one under the same lease are refused, so that its history never has a hole.
         do {
-            return try pool.writeWithoutTransaction { db in
-                // Taken out for the transaction: if it fails, what is left is an empty memo.
-                var memo = fenceMemo.withLock { memo in
-                    defer { memo = FenceMemo() }
-                    return memo
-                }
-                let receipts = try Self.inPreparedTransaction(db) {
-                    if !memo.holds(for: db) { memo.runs.removeAll(keepingCapacity: true) }
-                    return try writes.map { Result<WriteReceipt, Error>.success(try Self.apply($0, db, now: now, known: &memo.runs)) }
-                }
-                memo.dataVersion = FenceMemo.dataVersion(of: db)
-                fenceMemo.withLock { $0 = memo }
-                return receipts
+            return try inMemoTransaction { db, known in
+                try writes.map { Result<WriteReceipt, Error>.success(try Self.apply($0, db, now: now, known: &known)) }
             }
         } catch {
             if writes.count == 1 { return [.failure(error)] }
@@ -50,6 +39,31 @@ extension SQLiteStore {
             }
         } catch {
             return writes.map { _ in .failure(error) }
+        }
+    }
+
+    /// One write, without the arrays of a batch (a lone run stepping commits so, see
+    /// ``GroupCommitter/commitAlone(_:)``).
+    package func commit(_ write: RunWrite, now: Date) -> Result<WriteReceipt, Error> {
+        Result { try inMemoTransaction { db, known in try Self.apply(write, db, now: now, known: &known) } }
+    }
+
+    /// Runs `body` in a prepared transaction on the writer (see ``inPreparedTransaction(_:_:)``),
+    /// with what the writer knows of the runs it wrote last (see ``FenceMemo``).
+    private func inMemoTransaction<T>(_ body: (Database, inout [String: FenceMemo.Run]) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            // Taken out for the transaction: if it fails, what is left is an empty memo.
+            var memo = fenceMemo.withLock { memo in
+                defer { memo = FenceMemo() }
+                return memo
+            }
+            let result = try Self.inPreparedTransaction(db) {
+                if !memo.holds(for: db) { memo.runs.removeAll(keepingCapacity: true) }
+                return try body(db, &memo.runs)
+            }
+            memo.dataVersion = FenceMemo.dataVersion(of: db)
+            fenceMemo.withLock { $0 = memo }
+            return result
         }
     }
 

@@ -12,6 +12,8 @@ package protocol WorkflowStore: Sendable {
     /// refused (a history has no holes). Blocking: the group committer calls it from its own
     /// serial queue, never from a task.
     func commit(_ writes: [RunWrite], now: Date) -> [Result<WriteReceipt, Error>]
+    /// Commits one fenced run write in a transaction of its own (see ``commit(_:now:)-([RunWrite],_)``).
+    func commit(_ write: RunWrite, now: Date) -> Result<WriteReceipt, Error>
 
     func run(id: String) async throws -> RunRecord?
     /// The run a user-facing ID names: a run ID, or a workflow ID's latest run.
@@ -62,5 +64,11 @@ package struct StoreChanges: Sendable, Equatable {
 
     package var isEmpty: Bool {
         signaled.isEmpty && cancelRequested.isEmpty && closedElsewhere.isEmpty && childClosed.isEmpty
+    }
+}
+
+extension WorkflowStore {
+    package func commit(_ write: RunWrite, now: Date) -> Result<WriteReceipt, Error> {
+        commit([write], now: now)[0]
     }
 }

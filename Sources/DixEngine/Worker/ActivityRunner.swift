@@ -104,23 +104,30 @@ struct ActivityRunner: Sendable {
 
     /// The event that completes the step with `output`.
     func completedEvent(_ output: Data, attempt: Int, scheduledAt: Date) -> HistoryEvent {
+        Self.completedEvent(command, output: output, attempt: attempt, scheduledAt: scheduledAt, time: clock.now())
+    }
+
+    static func completedEvent(_ command: StepCommand, output: Data, attempt: Int, scheduledAt: Date, time: Date) -> HistoryEvent {
         HistoryEvent(
             step: command.step, kind: .activityCompleted, name: command.name, attempt: attempt,
             inputDigest: command.digest, input: command.input, output: output,
-            detail: EventDetail(options: recordedOptions, scheduledAt: scheduledAt), time: clock.now())
+            detail: EventDetail(options: command.options?.unlessDefault, scheduledAt: scheduledAt), time: time)
+    }
+
+    /// The `activityStarted` marker of the step's first attempt.
+    static func startedEvent(_ command: StepCommand, scheduledAt: Date) -> HistoryEvent {
+        HistoryEvent(
+            step: command.step, kind: .activityStarted, name: command.name, attempt: 1,
+            inputDigest: command.digest, input: command.input,
+            detail: EventDetail(options: command.options?.unlessDefault, scheduledAt: scheduledAt), time: scheduledAt)
     }
 
     /// Records `activityStarted` if the first attempt is still running after a moment, so that
     /// `dixctl workflow show` lists it with its policy; a fast attempt records only its completion.
-    func startedMarker(attempt: Int, scheduledAt: Date) -> FixedDelayTimer.Token? {
+    private func startedMarker(attempt: Int, scheduledAt: Date) -> FixedDelayTimer.Token? {
         guard attempt == 1 && recorded?.scheduledAt == nil else { return nil }
-        let (record, command, options) = (self.record, self.command, self.recordedOptions)
-        return markers.schedule {
-            record([HistoryEvent(
-                step: command.step, kind: .activityStarted, name: command.name, attempt: attempt,
-                inputDigest: command.digest, input: command.input,
-                detail: EventDetail(options: options, scheduledAt: scheduledAt), time: scheduledAt)])
-        }
+        let (record, command) = (self.record, self.command)
+        return markers.schedule { record([Self.startedEvent(command, scheduledAt: scheduledAt)]) }
     }
 
     private func finalFailure(_ info: ErrorInfo, attempt: Int, scheduledAt: Date) {
@@ -142,16 +149,16 @@ struct ActivityRunner: Sendable {
             attempt: attempt, workflowID: workflowID, runID: runID, activityName: entry.name,
             stepIndex: command.step, runLogger: logger, heartbeatSink: sink)
         let input = command.input ?? Data("null".utf8)
-        let body = entry.run
+        let entry = self.entry
         let marker = startedMarker(attempt: attempt, scheduledAt: scheduledAt)
         defer { marker.map(markers.cancel) }
         if options.startToCloseTimeout == nil && options.heartbeatTimeout == nil && deadline == nil {
             // Nothing to race against: run the attempt in this task (cancellation reaches it directly).
-            do { return .success(try await body(input, context)) } catch { return .failure(error) }
+            do { return .success(try await entry.run(input, context)) } catch { return .failure(error) }
         }
         let race = FirstResult()
         let work = Task {
-            do { race.offer(.success(try await body(input, context))) } catch { race.offer(.failure(error)) }
+            do { race.offer(.success(try await entry.run(input, context))) } catch { race.offer(.failure(error)) }
         }
         var timers: [Task<Void, Never>] = []
         let clock = self.clock

@@ -6,7 +6,9 @@ import Synchronization
 /// One task serves every action, and only while some are scheduled: scheduling and canceling
 /// cost a lock each, where a task and a sleep per action (the `activityStarted` marker of
 /// every activity attempt, almost always canceled) cost more than the rest of a fast step.
-/// All actions share the delay, so they fall due in the order they were scheduled.
+/// All actions share the delay, so they fall due in the order they were scheduled: they wait in
+/// a queue in that order, numbered one after another, and a cancel finds its entry by its number
+/// (no hashing) and drops the action; the task skips such entries when it reaches them.
 final class FixedDelayTimer: Sendable {
     /// Identifies a scheduled action, to cancel it.
     struct Token: Sendable, Hashable {
@@ -15,14 +17,14 @@ final class FixedDelayTimer: Sendable {
 
     private struct Entry {
         let due: ContinuousClock.Instant
-        let action: @Sendable () -> Void
+        /// Nil once canceled or run.
+        var action: (@Sendable () -> Void)?
     }
 
     private struct State {
-        var nextID: UInt64 = 0
-        var entries: [UInt64: Entry] = [:]
-        /// IDs in the order scheduled (and due); canceled ones are skipped when reached.
-        var order: Deque<UInt64> = []
+        /// The ID of the first entry; the others follow in order.
+        var firstID: UInt64 = 1
+        var entries: Deque<Entry> = []
         var running = false
     }
 
@@ -37,12 +39,10 @@ final class FixedDelayTimer: Sendable {
     func schedule(_ action: @escaping @Sendable () -> Void) -> Token {
         let due = ContinuousClock.now + delay
         let (token, start) = state.withLock { state -> (Token, Bool) in
-            state.nextID += 1
-            state.entries[state.nextID] = Entry(due: due, action: action)
-            state.order.append(state.nextID)
+            state.entries.append(Entry(due: due, action: action))
             let start = !state.running
             state.running = true
-            return (Token(id: state.nextID), start)
+            return (Token(id: state.firstID + UInt64(state.entries.count - 1)), start)
         }
         if start {
             Task { await self.serve() }
@@ -52,7 +52,14 @@ final class FixedDelayTimer: Sendable {
 
     /// Cancels the action unless it already ran.
     func cancel(_ token: Token) {
-        state.withLock { _ = $0.entries.removeValue(forKey: token.id) }
+        // Taken out under the lock, released outside it.
+        let action = state.withLock { state -> (@Sendable () -> Void)? in
+            guard token.id >= state.firstID, token.id - state.firstID < UInt64(state.entries.count) else { return nil }
+            let index = Int(token.id - state.firstID)
+            defer { state.entries[index].action = nil }
+            return state.entries[index].action
+        }
+        _ = action
     }
 
     private enum Next {
@@ -66,17 +73,15 @@ final class FixedDelayTimer: Sendable {
             let now = ContinuousClock.now
             let next = state.withLock { state -> Next in
                 var due: [@Sendable () -> Void] = []
-                while let id = state.order.first {
-                    guard let entry = state.entries[id] else {
-                        state.order.removeFirst()
-                        continue
+                while let entry = state.entries.first {
+                    if let action = entry.action {
+                        if entry.due > now {
+                            return due.isEmpty ? .sleep(until: entry.due) : .run(due)
+                        }
+                        due.append(action)
                     }
-                    if entry.due > now {
-                        return due.isEmpty ? .sleep(until: entry.due) : .run(due)
-                    }
-                    state.order.removeFirst()
-                    state.entries.removeValue(forKey: id)
-                    due.append(entry.action)
+                    state.entries.removeFirst()
+                    state.firstID += 1
                 }
                 if !due.isEmpty { return .run(due) }
                 state.running = false

@@ -9,7 +9,7 @@ import Synchronization
 /// delivering it.
 ///
 /// The same driver replays without side effects (`environment == nil`): that is the debugger.
-final class RunDriver: Sendable {
+final class RunDriver: InlineActivityRunner {
     let run: RunRecord
     let core: RunCore
     let context: WorkflowContext
@@ -22,6 +22,8 @@ final class RunDriver: Sendable {
     private let workflowEntry: WorkflowRegistry.WorkflowEntry?
     /// The history passed its warning size, and the driver said so (once per drive).
     private let warnedAboutSize = Atomic<Bool>(false)
+    /// The activity type this run last ran in its code's job (see ``inlineActivity(for:_:)``).
+    private let lastInlineActivity = Mutex<InlineActivity?>(nil)
 
     init(run: RunRecord, history: [HistoryEvent], registry: WorkflowRegistry, environment: DriverEnvironment?, logger: Logger, verbose: Bool = false) {
         self.run = run
@@ -63,7 +65,7 @@ final class RunDriver: Sendable {
                 $0 = RunCore.DriverHooks(
                     start: { [weak self] command in self?.startWhileIdle(command) ?? false },
                     wake: { [mailbox] in mailbox.postIfIdle(.wake) },
-                    runInline: { [weak self] command, claim in await self?.runInline(command, claim: claim) })
+                    inline: self)
             }
         }
     }
@@ -500,24 +502,43 @@ final class RunDriver: Sendable {
     // task then stays canceled (``RunCore/awaitActivity(_:)`` runs no more activities inline in
     // it, and workflow code must not look at `Task.isCancelled`: its steps tell it).
 
-    /// Whether `command` may run in the code's job: a registered activity without timeouts to
-    /// race or a concurrency limit to wait for.
-    private func inlineEntry(for command: StepCommand, _ environment: DriverEnvironment) -> WorkflowRegistry.ActivityEntry? {
-        guard command.kind == .activity, let entry = environment.registry.activities[command.name],
-            environment.limits[command.name] == nil
-        else { return nil }
+    /// An activity type that may run in the code's job, with its meters.
+    struct InlineActivity: Sendable {
+        let entry: WorkflowRegistry.ActivityEntry
+        let meters: ActivityMeters
+    }
+
+    /// The activity `command` runs, if it may run in the code's job: a registered activity
+    /// without timeouts to race or a concurrency limit to wait for.
+    private func inlineActivity(for command: StepCommand, _ environment: DriverEnvironment) -> InlineActivity? {
+        guard command.kind == .activity else { return nil }
         if let options = command.options,
             options.startToCloseTimeout != nil || options.heartbeatTimeout != nil || options.scheduleToCloseTimeout != nil
         {
             return nil
         }
-        return entry
+        // A run mostly steps through the same few activities: the last one is kept at hand.
+        if let last = lastInlineActivity.withLock({ $0 }), last.entry.name == command.name { return last }
+        guard let entry = environment.registry.activities[command.name], environment.limits[command.name] == nil else { return nil }
+        let activity = InlineActivity(entry: entry, meters: environment.activityMeters.meters(for: entry.name, factory: environment.metrics))
+        lastInlineActivity.withLock { $0 = activity }
+        return activity
+    }
+
+    /// A runner for the rest of an activity started in the code's job.
+    private func runner(for command: StepCommand, _ activity: InlineActivity, _ environment: DriverEnvironment) -> ActivityRunner {
+        let step = command.step
+        return ActivityRunner(
+            command: command, recorded: nil, entry: activity.entry, limit: nil, workflowID: run.workflowID, runID: run.runID,
+            clock: environment.clock, meters: activity.meters, logger: logger, markers: environment.startedMarkers,
+            record: { [self] in record(step: step, events: $0) },
+            complete: { [self] in complete(step: step, events: $0) })
     }
 
     /// Runs an activity step in the code's job, if the driver waits idle and `claim` numbers the
     /// step; nil (nothing done) if not. See "Activities run in the code's job".
-    func runInline(_ command: StepCommand, claim: () -> Bool) async -> Result<Data?, Error>? {
-        guard let environment, let entry = inlineEntry(for: command, environment) else { return nil }
+    nonisolated(nonsending) func runInline(_ command: StepCommand, claim: () -> Bool) async -> Result<Data?, Error>? {
+        guard let environment, let activity = inlineActivity(for: command, environment) else { return nil }
         let task = withUnsafeCurrentTask { $0.map(InlineTask.init) }
         guard let task else { return nil }
         let step = command.step
@@ -532,54 +553,54 @@ final class RunDriver: Sendable {
         }
         guard claimed else { return nil }
 
-        var runner = ActivityRunner(
-            command: command, recorded: nil, entry: entry, limit: nil, workflowID: run.workflowID, runID: run.runID,
-            clock: environment.clock, meters: environment.activityMeters.meters(for: entry.name, factory: environment.metrics),
-            logger: logger, markers: environment.startedMarkers,
-            record: { [self] in record(step: step, events: $0) },
-            complete: { [self] in complete(step: step, events: $0) })
         let scheduledAt = environment.clock.now()
         let sink = HeartbeatSink(previousDetails: nil, clock: environment.clock)
         let context = ActivityContext(
-            attempt: 1, workflowID: run.workflowID, runID: run.runID, activityName: entry.name, stepIndex: step,
+            attempt: 1, workflowID: run.workflowID, runID: run.runID, activityName: activity.entry.name, stepIndex: step,
             runLogger: logger, heartbeatSink: sink)
         let input = command.input ?? Data("null".utf8)
-        let marker = runner.startedMarker(attempt: 1, scheduledAt: scheduledAt)
+        let marker = environment.startedMarkers.schedule { [self] in
+            record(step: step, events: [ActivityRunner.startedEvent(command, scheduledAt: scheduledAt)])
+        }
         let jobs = executor.jobsStarted
         let started = ContinuousClock.now
         let outcome: Result<Data, Error>
-        do { outcome = .success(try await entry.run(input, context)) } catch { outcome = .failure(error) }
+        do { outcome = .success(try await activity.entry.run(input, context)) } catch { outcome = .failure(error) }
         let suspended = executor.jobsStarted != jobs
-        marker.map(environment.startedMarkers.cancel)
-        runner.meters.duration.recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
+        environment.startedMarkers.cancel(marker)
+        activity.meters.duration.recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
 
         guard !suspended, case .success(let output) = outcome else {
+            var runner = runner(for: command, activity, environment)
             runner.ranInline = (outcome, scheduledAt, sink.details)
             return await continueInTask(runner, environment)
         }
-        runner.meters.completed.increment()
-        let event = runner.completedEvent(output, attempt: 1, scheduledAt: scheduledAt)
+        activity.meters.completed.increment()
+        let event = ActivityRunner.completedEvent(command, output: output, attempt: 1, scheduledAt: scheduledAt, time: environment.clock.now())
         let write = RunWrite(runID: run.runID, leaseToken: run.leaseToken, events: [event])
-        let handoff = InlineCommit()
         let committer = environment.committer
-        // As in ``complete(step:events:)``: not once the step was stopped.
-        let mustFlush = liveTasks.withLock { tasks -> Bool? in
-            guard tasks.removeValue(forKey: step) != nil else { return nil }
-            return committer.enqueue(write) { [self] result in
-                if !handoff.offer(result) { deliverCommitted(step: step, event: event, result) }
+        // As in ``complete(step:events:)``, not once the step was stopped: taken from the live
+        // steps and ordered against other writes (by the committer, or its queue) under one lock.
+        enum Commit { case stopped, alone, queued }
+        let commit = liveTasks.withLock { tasks -> Commit in
+            guard tasks.removeValue(forKey: step) != nil else { return .stopped }
+            if committer.claimAlone(write) { return .alone }
+            if committer.enqueue(write, completion: { [self] result in deliverCommitted(step: step, event: event, result) }) {
+                committer.flush(inline: false)
             }
+            return .queued
         }
-        if mustFlush == true { committer.flush(inline: true) }
+        let result = commit == .alone ? committer.commitAlone(write) : nil
         environment.activityEnded()
-        if mustFlush != nil, case .success(let receipt)? = handoff.arrived,
-            historySizeNeedsNoWord(receipt.eventCount), core.resolveInline(step: step)
-        {
+        if case .success(let receipt)? = result, historySizeNeedsNoWord(receipt.eventCount), core.resolveInline(step: step) {
             return .success(output)
         }
-        // Stopped, or the commit is not done or needs the driver: delivered the usual way.
+        // Stopped, queued behind others' commits, failed, or needing the driver (the history's
+        // size): delivered the usual way. Not before the step is armed: every way of delivering
+        // it waits for the executor to be idle, and this job has not left it.
         return await withUnsafeContinuation { continuation in
-            guard core.arm(step: step, continuation), mustFlush != nil else { return }
-            if let result = handoff.delegate() { deliverCommitted(step: step, event: event, result) }
+            guard core.arm(step: step, continuation), let result else { return }
+            deliverCommitted(step: step, event: event, result)
         }
     }
 
@@ -823,42 +844,4 @@ struct InlineTask: @unchecked Sendable {
     }
 
     func cancel() { task.cancel() }
-}
-
-/// Hands the commit of an activity run in the code's job to that job if it is still there to
-/// take it, else to the usual delivery.
-final class InlineCommit: Sendable {
-    private enum State {
-        case waiting
-        case arrived(Result<WriteReceipt, Error>)
-        case delegated
-    }
-    private let state = Mutex(State.waiting)
-
-    /// Keeps `result` for the step's job; false once that job left it to the usual delivery.
-    func offer(_ result: Result<WriteReceipt, Error>) -> Bool {
-        state.withLock { state in
-            if case .delegated = state { return false }
-            state = .arrived(result)
-            return true
-        }
-    }
-
-    /// The commit's outcome, if it arrived.
-    var arrived: Result<WriteReceipt, Error>? {
-        state.withLock { state in
-            if case .arrived(let result) = state { return result }
-            return nil
-        }
-    }
-
-    /// Leaves the outcome to the usual delivery: returns it if it arrived already (the caller
-    /// delivers it), else the commit's callback will.
-    func delegate() -> Result<WriteReceipt, Error>? {
-        state.withLock { state in
-            if case .arrived(let result) = state { return result }
-            state = .delegated
-            return nil
-        }
-    }
 }

@@ -18,7 +18,13 @@ public struct WorkflowRegistry: Sendable {
     struct ActivityEntry: Sendable {
         let name: String
         let maximumConcurrent: Int?
-        let run: @Sendable (Data, ActivityContext) async throws -> Data
+        let activity: any Activity
+
+        /// One attempt, from encoded input to encoded output, on the caller's executor (no hop
+        /// on entry: an activity run in the workflow code's job stays there until it suspends).
+        nonisolated(nonsending) func run(_ input: Data, _ context: ActivityContext) async throws -> Data {
+            try await activity.runEncoded(input, context)
+        }
     }
 
     private(set) var workflows: [String: WorkflowEntry] = [:]
@@ -40,12 +46,7 @@ public struct WorkflowRegistry: Sendable {
 
     /// Registers an activity; at most `maximumConcurrent` of its attempts run at once in a worker.
     public mutating func register<A: Activity>(_ activity: A, maximumConcurrent: Int? = nil) {
-        activities[A.name] = ActivityEntry(
-            name: A.name, maximumConcurrent: maximumConcurrent,
-            run: { data, context in
-                let input = try PayloadCodec.decode(A.Input.self, from: data)
-                return try PayloadCodec.encode(try await activity.run(input, context: context))
-            })
+        activities[A.name] = ActivityEntry(name: A.name, maximumConcurrent: maximumConcurrent, activity: activity)
     }
 
     /// The registered workflow type names, sorted.
@@ -68,5 +69,12 @@ public struct WorkflowRegistry: Sendable {
         } catch {
             throw EngineError(.invalidInput, "input for workflow '\(type)' does not decode: \(PayloadCodec.describe(error))")
         }
+    }
+}
+
+extension Activity {
+    nonisolated(nonsending) fileprivate func runEncoded(_ data: Data, _ context: ActivityContext) async throws -> Data {
+        let input = try PayloadCodec.decode(Input.self, from: data)
+        return try PayloadCodec.encode(try await run(input, context: context))
     }
 }
