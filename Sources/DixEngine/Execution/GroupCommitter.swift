@@ -69,7 +69,7 @@ package final class GroupCommitter: Sendable {
     }
 
     /// Takes the committer for `write` alone if no commit is under way or queued (and the run's
-    /// writes are not refused): the caller then commits it with ``commitAlone(_:)`` on its own
+    /// writes are not refused): the caller then commits it with ``commitAlone(_:now:)`` on its own
     /// thread, outside whatever lock ordered the write against others. Writes queued meanwhile
     /// wait for it, as for any commit under way.
     func claimAlone(_ write: RunWrite) -> Bool {
@@ -80,10 +80,10 @@ package final class GroupCommitter: Sendable {
         }
     }
 
-    /// Commits `write` after ``claimAlone(_:)``, then leaves what queued meanwhile to the
+    /// Commits `write` after ``claimAlone(_:)`` (`now` is the time its caller just read), then leaves what queued meanwhile to the
     /// committer's queue: a lone run stepping commits with no queue, closure or batch arrays.
-    func commitAlone(_ write: RunWrite) -> Result<WriteReceipt, Error> {
-        let result = store.commit(write, now: clock.now())
+    func commitAlone(_ write: RunWrite, now: Date) -> Result<WriteReceipt, Error> {
+        let result = store.commit(write, now: now)
         let failed = if case .failure(let error) = result { write.create == nil && (error as? EngineError)?.code != .leaseLost } else { false }
         let more = state.withLock { state -> Bool in
             if failed { state.failedLeases[write.runID] = write.leaseToken }

@@ -43,7 +43,7 @@ extension SQLiteStore {
     }
 
     /// One write, without the arrays of a batch (a lone run stepping commits so, see
-    /// ``GroupCommitter/commitAlone(_:)``).
+    /// ``GroupCommitter/commitAlone(_:now:)``).
     package func commit(_ write: RunWrite, now: Date) -> Result<WriteReceipt, Error> {
         Result { try inMemoTransaction { db, known in try Self.apply(write, db, now: now, known: &known) } }
     }

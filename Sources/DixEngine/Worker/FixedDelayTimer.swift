@@ -35,9 +35,9 @@ final class FixedDelayTimer: Sendable {
         self.delay = delay
     }
 
-    /// Runs `action` after the delay, unless canceled before.
-    func schedule(_ action: @escaping @Sendable () -> Void) -> Token {
-        let due = ContinuousClock.now + delay
+    /// Runs `action` after the delay from `start` (now unless given), unless canceled before.
+    func schedule(after start: ContinuousClock.Instant = .now, _ action: @escaping @Sendable () -> Void) -> Token {
+        let due = start + delay
         let (token, start) = state.withLock { state -> (Token, Bool) in
             state.entries.append(Entry(due: due, action: action))
             let start = !state.running

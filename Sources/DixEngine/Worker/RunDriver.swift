@@ -559,11 +559,13 @@ final class RunDriver: InlineActivityRunner {
             attempt: 1, workflowID: run.workflowID, runID: run.runID, activityName: activity.entry.name, stepIndex: step,
             runLogger: logger, heartbeatSink: sink)
         let input = command.input ?? Data("null".utf8)
-        let marker = environment.startedMarkers.schedule { [self] in
+        let started = ContinuousClock.now
+        // The step's command is in the core while it runs: the closure needs no copy of it.
+        let marker = environment.startedMarkers.schedule(after: started) { [self] in
+            guard let command = core.pendingCommand(step) else { return }
             record(step: step, events: [ActivityRunner.startedEvent(command, scheduledAt: scheduledAt)])
         }
         let jobs = executor.jobsStarted
-        let started = ContinuousClock.now
         let outcome: Result<Data, Error>
         do { outcome = .success(try await activity.entry.run(input, context)) } catch { outcome = .failure(error) }
         let suspended = executor.jobsStarted != jobs
@@ -590,7 +592,7 @@ final class RunDriver: InlineActivityRunner {
             }
             return .queued
         }
-        let result = commit == .alone ? committer.commitAlone(write) : nil
+        let result = commit == .alone ? committer.commitAlone(write, now: event.time) : nil
         environment.activityEnded()
         if case .success(let receipt)? = result, historySizeNeedsNoWord(receipt.eventCount), core.resolveInline(step: step) {
             return .success(output)
