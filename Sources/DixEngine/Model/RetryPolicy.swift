@@ -105,7 +105,10 @@ public struct ActivityOptions: Sendable, Hashable, Codable {
     /// These options as a step's events record them: nil when they are the defaults, which
     /// `dixctl workflow show` displays for a step that recorded none (the defaults would be
     /// three quarters of a small step's event).
-    var unlessDefault: ActivityOptions? { self == ActivityOptions() ? nil : self }
+    var unlessDefault: ActivityOptions? { self == Self.defaults ? nil : self }
+
+    /// Made once: compared with every activity step's options.
+    private static let defaults = ActivityOptions()
 
     private enum CodingKeys: String, CodingKey {
         case startToCloseTimeout, scheduleToCloseTimeout, heartbeatTimeout, retryPolicy

@@ -31,21 +31,34 @@ extension EventDetail {
         if let signalID { object.integer("signalID", signalID) }
         if let status { object.string("status", status.rawValue) }
         if let workflowID { object.string("workflowID", workflowID) }
-        return object.text
+        return object.close()
     }
 }
 
 /// A JSON object written member by member, in the order given (callers give sorted keys).
-/// Gives up (`text` nil) on a string JSON would escape or a non-finite number.
+/// Gives up (``close()`` nil) on a string JSON would escape or a non-finite number.
 private struct StoreJSONObject {
-    private var body = ""
+    /// The object so far, opened; written in place (every step's event has one).
+    private var body: String
     private var failed = false
 
-    var text: String? { failed ? nil : "{" + body + "}" }
+    init() {
+        body = "{"
+        body.reserveCapacity(48)
+    }
+
+    /// The object, closed; nil if a value could not be written.
+    mutating func close() -> String? {
+        guard !failed else { return nil }
+        body.append("}")
+        return body
+    }
 
     private mutating func key(_ name: String) {
-        if !body.isEmpty { body += "," }
-        body += "\"" + name + "\":"
+        if body.utf8.count > 1 { body.append(",") }
+        body.append("\"")
+        body.append(name)
+        body.append("\":")
     }
 
     mutating func number(_ name: String, _ value: Double) {
@@ -58,7 +71,7 @@ private struct StoreJSONObject {
         if value == value.rounded(), abs(value) < 1e15 {
             body += String(Int64(value))
         } else {
-            body += "\(value)"
+            value.write(to: &body)
         }
     }
 
@@ -90,7 +103,8 @@ private struct StoreJSONObject {
     }
 
     mutating func object(_ name: String, _ value: StoreJSONObject) {
-        guard let text = value.text else {
+        var value = value
+        guard let text = value.close() else {
             failed = true
             return
         }

@@ -9,8 +9,8 @@ extension SQLiteStore {
         // that each still succeeds or fails alone; except that a run's writes after its failed
         // one under the same lease are refused, so that its history never has a hole.
         do {
-            return try inMemoTransaction { db, known in
-                try writes.map { Result<WriteReceipt, Error>.success(try Self.apply($0, db, now: now, known: &known)) }
+            return try inMemoTransaction { db, known, statements in
+                try writes.map { Result<WriteReceipt, Error>.success(try Self.apply($0, db, now: now, known: &known, statements: statements)) }
             }
         } catch {
             if writes.count == 1 { return [.failure(error)] }
@@ -45,26 +45,37 @@ extension SQLiteStore {
     /// One write, without the arrays of a batch (a lone run stepping commits so, see
     /// ``GroupCommitter/commitAlone(_:now:)``).
     package func commit(_ write: RunWrite, now: Date) -> Result<WriteReceipt, Error> {
-        Result { try inMemoTransaction { db, known in try Self.apply(write, db, now: now, known: &known) } }
+        Result { try inMemoTransaction { db, known, statements in try Self.apply(write, db, now: now, known: &known, statements: statements) } }
     }
 
     /// Runs `body` in a prepared transaction on the writer (see ``inPreparedTransaction(_:_:)``),
     /// with what the writer knows of the runs it wrote last (see ``FenceMemo``).
-    private func inMemoTransaction<T>(_ body: (Database, inout [String: FenceMemo.Run]) throws -> T) throws -> T {
+    private func inMemoTransaction<T>(_ body: (Database, inout [String: FenceMemo.Run], CommitStatements) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
+            let statements = try commitStatements(db)
             // Taken out for the transaction: if it fails, what is left is an empty memo.
             var memo = fenceMemo.withLock { memo in
                 defer { memo = FenceMemo() }
                 return memo
             }
-            let result = try Self.inPreparedTransaction(db) {
+            let result = try Self.inPreparedTransaction(db, statements) {
                 if !memo.holds(for: db) { memo.runs.removeAll(keepingCapacity: true) }
-                return try body(db, &memo.runs)
+                return try body(db, &memo.runs, statements)
             }
             memo.dataVersion = FenceMemo.dataVersion(of: db)
             fenceMemo.withLock { $0 = memo }
             return result
         }
+    }
+
+    /// The writer's statements for a commit, prepared once (see ``CommitStatements``).
+    private func commitStatements(_ db: Database) throws -> CommitStatements {
+        if let statements = writerStatements.withLock({ $0 }) { return statements }
+        let statements = CommitStatements(
+            begin: try db.makeStatement(sql: "BEGIN IMMEDIATE TRANSACTION"), commit: try db.makeStatement(sql: "COMMIT TRANSACTION"),
+            insertEvent: try db.makeStatement(sql: Self.insertEventSQL))
+        writerStatements.withLock { $0 = statements }
+        return statements
     }
 
     /// Runs `body` in an immediate transaction, like GRDB's `write`, but with BEGIN and COMMIT
@@ -74,11 +85,11 @@ extension SQLiteStore {
     /// bookkeeping around each statement (another 5 %): the engine registers no transaction
     /// observer, and GRDB reads whether a transaction is open from SQLite itself. Rolls back when
     /// anything throws.
-    static func inPreparedTransaction<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        try RawStatement(db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION")).execute(db)
+    static func inPreparedTransaction<T>(_ db: Database, _ statements: CommitStatements, _ body: () throws -> T) throws -> T {
+        try RawStatement(statements.begin).execute(db)
         do {
             let result = try body()
-            try RawStatement(db.cachedStatement(sql: "COMMIT TRANSACTION")).execute(db)
+            try RawStatement(statements.commit).execute(db)
             return result
         } catch {
             if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK TRANSACTION") }
@@ -89,7 +100,9 @@ extension SQLiteStore {
     /// Applies one fenced write: action, fence and event indices, events, timers, close.
     /// `known` holds what earlier writes found out about their runs (see ``FenceMemo``); it is
     /// used instead of reading the fence, and kept up to date.
-    static func apply(_ write: RunWrite, _ db: Database, now: Date, known: inout [String: FenceMemo.Run]) throws -> WriteReceipt {
+    static func apply(
+        _ write: RunWrite, _ db: Database, now: Date, known: inout [String: FenceMemo.Run], statements: CommitStatements? = nil
+    ) throws -> WriteReceipt {
         if let run = write.create {
             if let open = try openRun(workflowID: run.workflowID, db) {
                 throw EngineError(
@@ -149,7 +162,7 @@ extension SQLiteStore {
         // The events are read in place, each stored at its index: setting `index` in the
         // array would copy it (the write shares it), events and all, on every commit.
         for event in events {
-            try insertEvent(event, index: index, runKey: runKey, db)
+            try insertEvent(event, index: index, runKey: runKey, db, statement: statements?.insertEvent)
             try updateTimer(for: event, runID: write.runID, db)
             if completion != nil && event.step == completion?.step && event.kind == completion?.kind {
                 completion = event

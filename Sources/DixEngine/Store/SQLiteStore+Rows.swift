@@ -129,11 +129,15 @@ extension SQLiteStore {
 
     /// Appends an event to the run whose key is `runKey`, as its event number `index`: every
     /// step's commit does, so its values are bound directly.
-    static func insertEvent(_ event: HistoryEvent, index: Int, runKey: Int64, _ db: Database) throws {
-        let insert = RawStatement(try db.cachedStatement(sql: """
-            INSERT INTO events (key, step, kind, name, attempt, digest, input, output, error, detail, time)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
+    static let insertEventSQL = """
+        INSERT INTO events (key, step, kind, name, attempt, digest, input, output, error, detail, time)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// Inserts `event`, with `statement` (``insertEventSQL`` prepared on `db`) when the caller
+    /// holds one.
+    static func insertEvent(_ event: HistoryEvent, index: Int, runKey: Int64, _ db: Database, statement: Statement? = nil) throws {
+        let insert = RawStatement(try statement ?? db.cachedStatement(sql: insertEventSQL))
         insert.bind(eventKey(run: runKey, index: index), at: 1)
         insert.bind(event.step, at: 2)
         insert.bind(event.kind.rawValue, at: 3)

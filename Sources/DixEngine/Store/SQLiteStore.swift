@@ -21,6 +21,8 @@ package final class SQLiteStore: WorkflowStore {
     package let pool: DatabasePool
     /// What the writer connection's step commits learned of their runs (see ``FenceMemo``).
     let fenceMemo = Mutex(FenceMemo())
+    /// The writer connection's statements for a commit (see ``CommitStatements``).
+    let writerStatements = Mutex<CommitStatements?>(nil)
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     package init(path: String, synchronous: Synchronous = .full, createIfMissing: Bool = true) throws {
@@ -118,6 +120,15 @@ package final class SQLiteStore: WorkflowStore {
 /// which any commit moves, by this connection or another process), that is still true, and a
 /// step's commit needs no fence read (three B-tree seeks: the run's key, its row, its last event).
 /// A close that ends other runs (a parent's children) forgets them all.
+/// The statements every commit runs, prepared once on the pool's writer connection, the only one
+/// that commits: GRDB's statement cache finds a statement by hashing its SQL text, every time.
+/// Unchecked: GRDB's statements are used only inside the writer's serialized access, as here.
+struct CommitStatements: @unchecked Sendable {
+    let begin: Statement
+    let commit: Statement
+    let insertEvent: Statement
+}
+
 struct FenceMemo {
     struct Run {
         var leaseToken: Int64
