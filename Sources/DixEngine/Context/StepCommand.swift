@@ -7,9 +7,9 @@ struct StepCommand: Sendable {
     var name: String
     var input: Data?
     var digest: String
-    var options: ActivityOptions?
+    @OutOfLine var options: ActivityOptions? = nil
     var duration: Duration?
-    var child: NewRun?
+    @OutOfLine var child: NewRun? = nil
     var target: String?
 
     var descriptor: StepDescriptor {

@@ -9,12 +9,12 @@ package struct RunWrite: Sendable {
     package var runID: String
     package var leaseToken: Int64
     package var events: [HistoryEvent]
-    package var close: Close?
+    @OutOfLine package var close: Close? = nil
     package var publishedStatus: Data?
     package var markCancelDelivered = false
-    package var action: Action?
+    @OutOfLine package var action: Action? = nil
     /// A run to create before the write applies (an in-process start; `leaseToken` is 1).
-    package var create: NewRun?
+    @OutOfLine package var create: NewRun? = nil
 
     /// A write that must be decided inside the transaction, whose outcome the step returns.
     package enum Action: Sendable {
