@@ -22,7 +22,11 @@ package enum PayloadCodec {
     }
 
     package static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        if let value = decodePrimitive(type, from: data) { return value }
+        // No helper returning `T?` here: the runtime would look up the metadata of `Optional<T>`
+        // on every call, and every step decodes twice.
+        if T.self == Int.self, let value = decodeInt(data) { return unsafeBitCast(value, to: T.self) }
+        if T.self == Bool.self, let value = decodeBool(data) { return unsafeBitCast(value, to: T.self) }
+        if T.self == String.self, let value = decodePlainString(data) { return unsafeBitCast(value, to: T.self) }
         return try decoder.decode(type, from: data)
     }
 
@@ -55,22 +59,19 @@ package enum PayloadCodec {
         return nil
     }
 
-    static func decodePrimitive<T>(_ type: T.Type, from data: Data) -> T? {
-        if T.self == Int.self {
-            return decodeInt(data).map { unsafeBitCast($0, to: T.self) }
-        } else if T.self == Bool.self {
-            if data.elementsEqual("true".utf8) { return unsafeBitCast(true, to: T.self) }
-            if data.elementsEqual("false".utf8) { return unsafeBitCast(false, to: T.self) }
-            return nil
-        } else if T.self == String.self {
-            guard data.count >= 2, data.count <= 258, data.first == 0x22, data.last == 0x22 else { return nil }
-            return data.withUnsafeBytes { bytes -> T? in
-                let inner = UnsafeRawBufferPointer(rebasing: bytes.dropFirst().dropLast())
-                guard inner.allSatisfy(isPlainStringByte) else { return nil }
-                return unsafeBitCast(String(decoding: inner, as: UTF8.self), to: T.self)
-            }
-        }
+    private static func decodeBool(_ data: Data) -> Bool? {
+        if data.elementsEqual("true".utf8) { return true }
+        if data.elementsEqual("false".utf8) { return false }
         return nil
+    }
+
+    private static func decodePlainString(_ data: Data) -> String? {
+        guard data.count >= 2, data.count <= 258, data.first == 0x22, data.last == 0x22 else { return nil }
+        return data.withUnsafeBytes { bytes -> String? in
+            let inner = UnsafeRawBufferPointer(rebasing: bytes.dropFirst().dropLast())
+            guard inner.allSatisfy(isPlainStringByte) else { return nil }
+            return String(decoding: inner, as: UTF8.self)
+        }
     }
 
     /// Printable ASCII other than the quote and the backslash: JSON writes these as they are.

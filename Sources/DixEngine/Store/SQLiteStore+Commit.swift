@@ -127,7 +127,9 @@ extension SQLiteStore {
         let fence: Int64
         let runKey: Int64
         let nextIndex: Int
-        if let run = known[write.runID], run.leaseToken == write.leaseToken {
+        // Found once: the same position is updated below (nothing changes `known` in between).
+        let memoIndex = known.index(forKey: write.runID)
+        if let memoIndex, case let run = known.values[memoIndex], run.leaseToken == write.leaseToken {
             (fence, runKey, nextIndex) = (1, run.runKey, run.nextIndex)
         } else {
             let fenceQuery = RawStatement(try db.cachedStatement(sql: """
@@ -183,7 +185,8 @@ extension SQLiteStore {
             known[write.runID] = nil
             closedRun = try closeRun(write.runID, close, eventCount: count, db, now: now, known: &known)
         } else {
-            known[write.runID] = FenceMemo.Run(leaseToken: write.leaseToken, runKey: runKey, nextIndex: count)
+            let run = FenceMemo.Run(leaseToken: write.leaseToken, runKey: runKey, nextIndex: count)
+            if let memoIndex { known.values[memoIndex] = run } else { known[write.runID] = run }
         }
         return WriteReceipt(eventCount: count, completion: completion, closedRun: closedRun)
     }
