@@ -87,12 +87,68 @@ import Testing
         }
     }
 
+    /// Computes for a while without suspending: an activity long enough for other steps'
+    /// commits to land while it runs in the code's job.
+    struct Busy: Activity {
+        static let name = "busy"
+        func run(_ input: Int, context: ActivityContext) async throws -> UInt64 {
+            var value = UInt64(input)
+            for _ in 0..<200_000 { value = value &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407 }
+            return value
+        }
+    }
+
+    /// A branch waits on a timer, then takes a step, while the run function steps through busy
+    /// activities: the timer's completion is committed amid them, and must reach the branch
+    /// before the run function's next step, as on a replay.
+    struct StepsBesideTimer: Workflow {
+        static let name = "steps-beside-timer"
+        static func branch(_ context: WorkflowContext) async throws -> String {
+            try await context.sleep(for: .milliseconds(20))
+            return try await context.execute(Echo.self, "after the timer")
+        }
+        func run(_ input: Int, context: WorkflowContext) async throws -> String {
+            async let branch = Self.branch(context)
+            for index in 0..<input { _ = try await context.execute(Busy.self, index) }
+            return try await branch
+        }
+    }
+
+    /// A task group whose second child fails while the first naps in an activity: the group
+    /// cancels the first child's task, which must not reach the activity.
+    struct NapBesideFailure: Workflow {
+        static let name = "nap-beside-failure"
+        struct Failed: Error {}
+        func run(_ input: Int, context: WorkflowContext) async throws -> String {
+            do {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    group.addTask {
+                        // Issued once the other child waits: alone, as the run function's steps are.
+                        _ = try await context.execute(Echo.self, "before the nap")
+                        return try await context.execute(Nap.self, input)
+                    }
+                    group.addTask {
+                        try await context.sleep(for: .milliseconds(20))
+                        throw Failed()
+                    }
+                    for try await _ in group {}
+                }
+            } catch is Failed {
+                return "failed beside the nap"
+            }
+            return "no failure"
+        }
+    }
+
     func harness() throws -> EngineHarness {
         try EngineHarness { registry in
             registry.register(NoteTask())
             registry.register(TaskProbe.self)
             registry.register(Nap())
             registry.register(Naps.self)
+            registry.register(StepsBesideTimer.self)
+            registry.register(NapBesideFailure.self)
+            registry.register(Busy())
         }
     }
 
@@ -148,6 +204,31 @@ import Testing
         let kinds = try await harness.history("long-nap").map(\.kind)
         #expect(kinds == [.workflowStarted, .activityStarted, .cancelRequested, .workflowCanceled])
         #expect(try await harness.client.replay("long-nap").result == .ok(closedAs: .canceled))
+        await harness.stop()
+    }
+
+    @Test func aTimerCommittedAmidStepsInTheCodesJobIsDeliveredInHistoryOrder() async throws {
+        let harness = try harness()
+        for round in 0..<3 {
+            let id = "beside-timer-\(round)"
+            let run = try await harness.worker.start(StepsBesideTimer.self, input: 100, id: id)
+            #expect(try await harness.worker.waitForClose(runID: run.runID).status == .completed)
+            let report = try await harness.client.replay(id)
+            #expect(report.result == .ok(closedAs: .completed), "round \(round): \(report.result)")
+        }
+        await harness.stop()
+    }
+
+    @Test func aTaskGroupCancelingItsChildDoesNotReachTheChildsActivity() async throws {
+        let harness = try harness()
+        let run = try await harness.worker.start(NapBesideFailure.self, input: 300, id: "nap-beside-failure")
+        #expect(try await harness.worker.waitForClose(runID: run.runID).status == .completed)
+        #expect(try await harness.client.result("nap-beside-failure", wait: false).result == Data(#""failed beside the nap""#.utf8))
+        // The nap ran to its end and was recorded so.
+        #expect(Nap.log.count("canceled:\(run.runID)") == 0)
+        let naps = try await harness.history("nap-beside-failure").filter { $0.name == Nap.name && $0.kind.isCompletion }
+        #expect(naps.map(\.kind) == [.activityCompleted])
+        #expect(try await harness.client.replay("nap-beside-failure").result == .ok(closedAs: .completed))
         await harness.stop()
     }
 }

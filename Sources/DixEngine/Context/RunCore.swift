@@ -145,10 +145,11 @@ final class RunCore: Sendable {
     /// before the code goes on, when nothing else of the run is queued: the driver would start it
     /// and deliver its completion to the code idle, and nothing could run in between, so the code
     /// sees the same as on a replay, without an activity task and two job switches per step (about
-    /// a tenth of a durable step's time). The driver decides (see
-    /// ``RunDriver/runInline(_:claim:)``); anything else takes ``await(_:)``.
+    /// a tenth of a durable step's time). Only in the run function's own task (see
+    /// ``isRootTask``). The driver decides (see ``RunDriver/runInline(_:claim:)``); anything else
+    /// takes ``await(_:)``.
     nonisolated(nonsending) func awaitActivity(_ make: (Int) -> StepCommand) async -> Result<Data?, Error> {
-        guard let inline = driverHooks.withLock({ $0?.inline }), executor?.isRunningAlone == true, !Task.isCancelled,
+        guard let inline = driverHooks.withLock({ $0?.inline }), executor?.mayRunActivityInline == true, isRootTask, !Task.isCancelled,
             let step = state.withLock({ state in state.history.isReplaying || state.cancelDelivered || state.abandoned != nil ? nil : state.nextStep })
         else {
             return await self.await(make)
@@ -156,6 +157,23 @@ final class RunCore: Sendable {
         let command = make(step)
         if let outcome = await inline.runInline(command, claim: { self.claimInline(command) }) { return outcome }
         return await self.await { $0 == command.step ? command : make($0) }
+    }
+
+    /// The run function's own task (its hash; 0 until it starts, see ``noteRootTask()``).
+    private let rootTask = Atomic<Int>(0)
+
+    /// Notes the calling task as the run function's own: called first thing in it.
+    func noteRootTask() {
+        rootTask.store(withUnsafeCurrentTask { $0?.hashValue } ?? 0, ordering: .relaxed)
+    }
+
+    /// Whether the caller is the run function's own task. Only that one runs activities in its
+    /// job: a child task (a task group's, an `async let`'s) may be canceled by the workflow code
+    /// itself, and an activity running in it would see that cancellation, where one in a task of
+    /// its own never does. Nothing but the engine cancels the run function's task.
+    private var isRootTask: Bool {
+        let root = rootTask.load(ordering: .relaxed)
+        return root != 0 && withUnsafeCurrentTask { $0?.hashValue } == root
     }
 
     /// Numbers `command` as the next step, to run in the code's job: only a step beyond the

@@ -74,7 +74,9 @@ package final class GroupCommitter: Sendable {
     /// wait for it, as for any commit under way.
     func claimAlone(_ write: RunWrite) -> Bool {
         state.withLock { state in
-            guard !state.flushing, state.queue.isEmpty, state.failedLeases[write.runID] != write.leaseToken else { return false }
+            guard !state.flushing, state.queue.isEmpty,
+                state.failedLeases.isEmpty || state.failedLeases[write.runID] != write.leaseToken
+            else { return false }
             state.flushing = true
             return true
         }

@@ -125,6 +125,16 @@ final class WorkflowExecutor: TaskExecutor {
         }
     }
 
+    /// Whether the caller runs alone (see ``isRunningAlone``) and no live step started in this
+    /// drain still waits for its first job: an activity run in the caller's job would hold those
+    /// back until the code suspends.
+    var mayRunActivityInline: Bool {
+        state.withLock { state in
+            state.draining && state.jobs.isEmpty && state.afterIdle.isEmpty
+                && state.drainThread.map { pthread_equal($0, pthread_self()) != 0 } == true
+        }
+    }
+
     /// Whether no workflow job is queued or running.
     var isIdle: Bool {
         state.withLock { $0.isIdle }

@@ -11,7 +11,7 @@ import Synchronization
 /// (no hashing) and drops the action; the task skips such entries when it reaches them.
 final class FixedDelayTimer: Sendable {
     /// Identifies a scheduled action, to cancel it.
-    struct Token: Sendable, Hashable {
+    struct Token: Sendable {
         fileprivate let id: UInt64
     }
 

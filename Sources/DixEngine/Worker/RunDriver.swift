@@ -98,6 +98,7 @@ final class RunDriver: InlineActivityRunner {
         let context = self.context
         let core = self.core
         Task(executorPreference: executor) {
+            core.noteRootTask()
             do {
                 core.finish(.success(try await entry.run(input, context)))
             } catch {
@@ -489,7 +490,13 @@ final class RunDriver: InlineActivityRunner {
     // else of the run could happen in between. So the code's job may as well run it and, once
     // the completion is durable, go on: the code sees what a replay shows it, and a step costs
     // no activity task and no job switches. This holds as long as the activity does not suspend
-    // (most in-process activities do not): the code's job then never left the executor.
+    // (most in-process activities do not): the code's job then never left the executor. And as
+    // long as the driver still waits idle once the completion is durable: a live step of another
+    // branch (a timer, an activity in its own task) may have committed first, and its delivery
+    // then waits in the mailbox; this completion goes behind it, the usual way.
+    //
+    // Only the run function's own task does this (see ``RunCore/awaitActivity(_:)``), and only
+    // when no live step started in the same drain still waits for its first job.
     //
     // One that suspends lets the run's executor go idle, and the rest of the run may go on
     // meanwhile; the activity's own jobs then run on the run's executor, one at a time with the
@@ -539,8 +546,7 @@ final class RunDriver: InlineActivityRunner {
     /// step; nil (nothing done) if not. See "Activities run in the code's job".
     nonisolated(nonsending) func runInline(_ command: StepCommand, claim: () -> Bool) async -> Result<Data?, Error>? {
         guard let environment, let activity = inlineActivity(for: command, environment) else { return nil }
-        let task = withUnsafeCurrentTask { $0.map(InlineTask.init) }
-        guard let task else { return nil }
+        guard let task = withUnsafeCurrentTask(body: { $0.map(InlineTask.init) }) else { return nil }
         let step = command.step
         let claimed = mailbox.whileConsumerIdle {
             guard environment.activityBegins() else { return false }
@@ -583,18 +589,21 @@ final class RunDriver: InlineActivityRunner {
         let committer = environment.committer
         // As in ``complete(step:events:)``, not once the step was stopped: taken from the live
         // steps and ordered against other writes (by the committer, or its queue) under one lock.
-        enum Commit { case stopped, alone, queued }
+        enum Commit { case stopped, alone, queued(mustFlush: Bool) }
         let commit = liveTasks.withLock { tasks -> Commit in
             guard tasks.removeValue(forKey: step) != nil else { return .stopped }
             if committer.claimAlone(write) { return .alone }
-            if committer.enqueue(write, completion: { [self] result in deliverCommitted(step: step, event: event, result) }) {
-                committer.flush(inline: false)
-            }
-            return .queued
+            return .queued(mustFlush: committer.enqueue(write) { [self] result in deliverCommitted(step: step, event: event, result) })
         }
-        let result = commit == .alone ? committer.commitAlone(write, now: event.time) : nil
+        if case .queued(mustFlush: true) = commit { committer.flush(inline: false) }
+        let result = if case .alone = commit { committer.commitAlone(write, now: event.time) } else { Result<WriteReceipt, Error>?.none }
         environment.activityEnded()
-        if case .success(let receipt)? = result, historySizeNeedsNoWord(receipt.eventCount), core.resolveInline(step: step) {
+        // Taken at once only while the driver still waits idle: a live step of another branch
+        // may have committed first (the code's job kept it from delivering), and waits in the
+        // mailbox to be delivered before this one.
+        if case .success(let receipt)? = result, historySizeNeedsNoWord(receipt.eventCount),
+            mailbox.whileConsumerIdle({ core.resolveInline(step: step) })
+        {
             return .success(output)
         }
         // Stopped, queued behind others' commits, failed, or needing the driver (the history's
