@@ -66,6 +66,7 @@ import Testing
                 }
                 return input
             }
+            InlineActivityTests.noteTask("nap-\(context.runID)-\(context.stepIndex)")
             do {
                 try await Task.sleep(for: .milliseconds(input))
             } catch {
@@ -80,6 +81,7 @@ import Testing
     struct Naps: Workflow {
         static let name = "naps"
         func run(_ input: [Int], context: WorkflowContext) async throws -> [String] {
+            InlineActivityTests.noteTask("naps-code-\(context.runID)")
             var results: [String] = []
             for milliseconds in input { results.append("\(try await context.execute(Nap.self, milliseconds))") }
             results.append(try await context.execute(Echo.self, "after naps"))
@@ -185,6 +187,12 @@ import Testing
             .workflowStarted, .activityCompleted, .activityCompleted, .activityCompleted, .activityCompleted, .workflowCompleted,
         ])
         #expect(history.filter { $0.kind == .activityCompleted }.map(\.step) == [0, 1, 2, 3])
+        // Having suspended once, naps run in tasks of their own; plain activities still do not.
+        let second = try await harness.worker.start(Naps.self, input: [0, 1], id: "naps-again")
+        #expect(try await harness.worker.waitForClose(runID: second.runID).status == .completed)
+        // (Step 0 is issued while the driver starts the run, in its own task either way.)
+        #expect(try #require(Self.task("nap-\(second.runID)-1")) != Self.task("naps-code-\(second.runID)"))
+        #expect(try await harness.client.replay("naps-again").result == .ok(closedAs: .completed))
         #expect(try await harness.client.result("naps", wait: false).result == Data(#"["-1","0","1","echo after naps"]"#.utf8))
         #expect(try await harness.client.replay("naps").result == .ok(closedAs: .completed))
         await harness.stop()

@@ -2,9 +2,9 @@ import CoreMetrics
 import Metrics
 import Synchronization
 
-/// The metrics of one activity type, made once per worker: making a counter or timer asks the
-/// metrics backend for it (a registry keyed by label and dimensions), which every attempt of
-/// every activity did.
+/// The metrics of one activity type, and what the worker learned of it, made once per worker:
+/// making a counter or timer asks the metrics backend for it (a registry keyed by label and
+/// dimensions), which every attempt of every activity did.
 final class ActivityMeters: Sendable {
     let name: String
     let factory: any MetricsFactory
@@ -12,6 +12,9 @@ final class ActivityMeters: Sendable {
     let completed: Counter
     let retried: Counter
     let failed: Counter
+    /// A step of this type suspended while it ran in a workflow code's job: the type's later
+    /// steps run in tasks of their own (see `RunDriver`, "Activities run in the code's job").
+    let suspends = Atomic<Bool>(false)
 
     init(name: String, factory: any MetricsFactory) {
         self.name = name

@@ -503,7 +503,10 @@ final class RunDriver: InlineActivityRunner {
     // run's other jobs (the task's executor preference), until it returns. Its outcome then goes
     // to a runner task as a first attempt already made, and is delivered the usual way. So does
     // a failed attempt (retries wait durably), and a completion that needs the driver (a failed
-    // or delayed commit, a history past its warning size).
+    // or delayed commit, a history past its warning size). The worker remembers that the type
+    // suspends: its later steps run in tasks of their own, off the run's executor, as before.
+    // An activity that blocks without suspending holds the run's executor (its driver included)
+    // until it returns, as it held its own task's thread before.
     //
     // While the activity runs, the step's entry cancels the task of the code that runs it: that
     // task then stays canceled (``RunCore/awaitActivity(_:)`` runs no more activities inline in
@@ -525,11 +528,13 @@ final class RunDriver: InlineActivityRunner {
             return nil
         }
         // A run mostly steps through the same few activities: the last one is kept at hand.
-        if let last = lastInlineActivity.withLock({ $0 }), last.entry.name == command.name { return last }
+        if let last = lastInlineActivity.withLock({ $0 }), last.entry.name == command.name {
+            return last.meters.suspends.load(ordering: .relaxed) ? nil : last
+        }
         guard let entry = environment.registry.activities[command.name], environment.limits[command.name] == nil else { return nil }
         let activity = InlineActivity(entry: entry, meters: environment.activityMeters.meters(for: entry.name, factory: environment.metrics))
         lastInlineActivity.withLock { $0 = activity }
-        return activity
+        return activity.meters.suspends.load(ordering: .relaxed) ? nil : activity
     }
 
     /// A runner for the rest of an activity started in the code's job.
@@ -578,6 +583,7 @@ final class RunDriver: InlineActivityRunner {
         environment.startedMarkers.cancel(marker)
         activity.meters.duration.recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
 
+        if suspended { activity.meters.suspends.store(true, ordering: .relaxed) }
         guard !suspended, case .success(let output) = outcome else {
             var runner = runner(for: command, activity, environment)
             runner.ranInline = (outcome, scheduledAt, sink.details)
