@@ -74,7 +74,10 @@ import Testing
     /// disk recovers it completes with every step recorded and the values it used.
     @Test func aRunWhoseSideEffectWasNotStoredCompletesWithItOnceTheDiskRecovers() async throws {
         let harness = try EngineHarness()
-        let database = try DatabaseQueue(path: harness.path)
+        // Waits for the worker's write lock, as dixctl does (the worker writes while it retries).
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let database = try DatabaseQueue(path: harness.path, configuration: configuration)
         try await database.write { try $0.execute(sql: Self.refuseSideEffects) }
         let run = try await harness.worker.start(SideEffects.self, input: "x", id: "side-effects-\(UUID().uuidString)")
 
