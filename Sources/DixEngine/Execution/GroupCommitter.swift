@@ -82,8 +82,9 @@ package final class GroupCommitter: Sendable {
         }
     }
 
-    /// Commits `write` after ``claimAlone(_:)`` (`now` is the time its caller just read), then leaves what queued meanwhile to the
-    /// committer's queue: a lone run stepping commits with no queue, closure or batch arrays.
+    /// Commits `write` after ``claimAlone(_:)`` (`now` is the time its caller just read), then
+    /// leaves what queued meanwhile to the committer's queue: a lone run stepping commits with no
+    /// queue, closure or batch arrays.
     func commitAlone(_ write: RunWrite, now: Date) -> Result<WriteReceipt, Error> {
         let result = store.commit(write, now: now)
         let failed = if case .failure(let error) = result { write.create == nil && (error as? EngineError)?.code != .leaseLost } else { false }
