@@ -149,8 +149,11 @@ final class RunCore: Sendable {
     /// ``isRootTask``). The driver decides (see ``RunDriver/runInline(_:claim:)``); anything else
     /// takes ``await(_:)``.
     nonisolated(nonsending) func awaitActivity(_ make: (Int) -> StepCommand) async -> Result<Data?, Error> {
-        guard let inline = driverHooks.withLock({ $0?.inline }), executor?.mayRunActivityInline == true, isRootTask, !Task.isCancelled,
-            let step = state.withLock({ state in state.history.isReplaying || state.cancelDelivered || state.abandoned != nil ? nil : state.nextStep })
+        guard let inline = driverHooks.withLock({ $0?.inline }), executor?.mayRunActivityInline == true, isRootTask,
+            !Task.isCancelled,
+            let step = state.withLock({ state in
+                state.history.isReplaying || state.cancelDelivered || state.abandoned != nil ? nil : state.nextStep
+            })
         else {
             return await self.await(make)
         }

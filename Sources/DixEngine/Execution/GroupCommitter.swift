@@ -87,7 +87,9 @@ package final class GroupCommitter: Sendable {
     /// queue, closure or batch arrays.
     func commitAlone(_ write: RunWrite, now: Date) -> Result<WriteReceipt, Error> {
         let result = store.commit(write, now: now)
-        let failed = if case .failure(let error) = result { write.create == nil && (error as? EngineError)?.code != .leaseLost } else { false }
+        // As in ``flushBatch()``: a failed write refuses the run's later ones under its lease.
+        let failed =
+            if case .failure(let error) = result { write.create == nil && (error as? EngineError)?.code != .leaseLost } else { false }
         let more = state.withLock { state -> Bool in
             if failed { state.failedLeases[write.runID] = write.leaseToken }
             if state.queue.isEmpty {
