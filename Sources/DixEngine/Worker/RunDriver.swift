@@ -422,18 +422,27 @@ final class RunDriver: InlineActivityRunner {
         _ command: StepCommand, entry: WorkflowRegistry.ActivityEntry, recorded: RecordedHistory.Step?, environment: DriverEnvironment
     ) -> Bool {
         guard environment.activityBegins() else { return false }
-        let runner = ActivityRunner(
-            command: command, recorded: recorded, entry: entry, limit: environment.limits[command.name],
-            workflowID: run.workflowID, runID: run.runID,
-            clock: environment.clock, meters: environment.activityMeters.meters(for: entry.name, factory: environment.metrics),
-            logger: logger, markers: environment.startedMarkers,
-            record: { [self] in record(step: command.step, events: $0) },
-            complete: { [self] in complete(step: command.step, events: $0) })
+        let runner = runner(
+            for: command, entry: entry, recorded: recorded, limit: environment.limits[command.name],
+            meters: environment.activityMeters.meters(for: entry.name, factory: environment.metrics), environment)
         spawn(command.step) {
             await runner.execute()
             environment.activityEnded()
         }
         return true
+    }
+
+    /// A runner of `command`'s attempts that records and completes through this driver.
+    private func runner(
+        for command: StepCommand, entry: WorkflowRegistry.ActivityEntry, recorded: RecordedHistory.Step?, limit: ConcurrencyLimit?,
+        meters: ActivityMeters, _ environment: DriverEnvironment
+    ) -> ActivityRunner {
+        let step = command.step
+        return ActivityRunner(
+            command: command, recorded: recorded, entry: entry, limit: limit, workflowID: run.workflowID, runID: run.runID,
+            clock: environment.clock, meters: meters, logger: logger, markers: environment.startedMarkers,
+            record: { [self] in record(step: step, events: $0) },
+            complete: { [self] in complete(step: step, events: $0) })
     }
 
     private func spawn(_ step: Int, _ body: @escaping @Sendable () async -> Void) {
@@ -537,16 +546,6 @@ final class RunDriver: InlineActivityRunner {
         return activity.meters.suspends.load(ordering: .relaxed) ? nil : activity
     }
 
-    /// A runner for the rest of an activity started in the code's job.
-    private func runner(for command: StepCommand, _ activity: InlineActivity, _ environment: DriverEnvironment) -> ActivityRunner {
-        let step = command.step
-        return ActivityRunner(
-            command: command, recorded: nil, entry: activity.entry, limit: nil, workflowID: run.workflowID, runID: run.runID,
-            clock: environment.clock, meters: activity.meters, logger: logger, markers: environment.startedMarkers,
-            record: { [self] in record(step: step, events: $0) },
-            complete: { [self] in complete(step: step, events: $0) })
-    }
-
     /// Runs an activity step in the code's job, if the driver waits idle and `claim` numbers the
     /// step; nil (nothing done) if not. See "Activities run in the code's job".
     nonisolated(nonsending) func runInline(_ command: StepCommand, claim: () -> Bool) async -> Result<Data?, Error>? {
@@ -585,7 +584,8 @@ final class RunDriver: InlineActivityRunner {
 
         if suspended { activity.meters.suspends.store(true, ordering: .relaxed) }
         guard !suspended, case .success(let output) = outcome else {
-            var runner = runner(for: command, activity, environment)
+            // The rest, from the attempt made (it had no recorded state, limit or timeouts).
+            var runner = runner(for: command, entry: activity.entry, recorded: nil, limit: nil, meters: activity.meters, environment)
             runner.ranInline = (outcome, scheduledAt, sink.details)
             return await continueInTask(runner, environment)
         }
