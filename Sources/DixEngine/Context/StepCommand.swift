@@ -7,6 +7,7 @@ struct StepCommand: Sendable {
     var name: String
     var input: Data?
     var digest: String
+    /// An activity's options; nil for the defaults, as its events record them.
     @OutOfLine var options: ActivityOptions? = nil
     var duration: Duration?
     @OutOfLine var child: NewRun? = nil

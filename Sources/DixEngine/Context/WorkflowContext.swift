@@ -37,7 +37,7 @@ public final class WorkflowContext: Sendable {
         _ activity: A.Type, _ input: A.Input, options: ActivityOptions = ActivityOptions()
     ) async throws -> A.Output {
         let data = try PayloadCodec.encode(input)
-        // Nil for the defaults, as events record them: no box for them on every step.
+        // Nil for the defaults (see ``StepCommand/options``): no box for them on every step.
         let options = options.unlessDefault
         let outcome = await core.awaitActivity {
             StepCommand(step: $0, kind: .activity, name: A.name, input: data, digest: PayloadCodec.digest(data), options: options)

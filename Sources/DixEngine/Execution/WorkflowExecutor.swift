@@ -120,19 +120,18 @@ final class WorkflowExecutor: TaskExecutor {
     /// Whether the caller is a job of this executor, running on its drain thread, and no other
     /// job is queued: that job would leave the executor idle if it suspended.
     var isRunningAlone: Bool {
-        state.withLock { state in
-            state.draining && state.jobs.isEmpty && state.drainThread.map { pthread_equal($0, pthread_self()) != 0 } == true
-        }
+        state.withLock { Self.runsAlone($0) }
+    }
+
+    private static func runsAlone(_ state: State) -> Bool {
+        state.draining && state.jobs.isEmpty && state.drainThread.map { pthread_equal($0, pthread_self()) != 0 } == true
     }
 
     /// Whether the caller runs alone (see ``isRunningAlone``) and no live step started in this
     /// drain still waits for its first job: an activity run in the caller's job would hold those
     /// back until the code suspends.
     var mayRunActivityInline: Bool {
-        state.withLock { state in
-            state.draining && state.jobs.isEmpty && state.afterIdle.isEmpty
-                && state.drainThread.map { pthread_equal($0, pthread_self()) != 0 } == true
-        }
+        state.withLock { Self.runsAlone($0) && $0.afterIdle.isEmpty }
     }
 
     /// Whether no workflow job is queued or running.

@@ -40,8 +40,6 @@ struct ActivityRunner: Sendable {
 
     var options: ActivityOptions { command.options ?? ActivityOptions() }
 
-    /// The options as the step's events record them (see ``ActivityOptions/unlessDefault``).
-    var recordedOptions: ActivityOptions? { command.options?.unlessDefault }
 
     func execute() async {
         let policy = options.retryPolicy
@@ -95,7 +93,7 @@ struct ActivityRunner: Sendable {
                 record([HistoryEvent(
                     step: command.step, kind: .activityAttemptFailed, name: command.name, attempt: attempt,
                     inputDigest: command.digest, input: command.input, error: info,
-                    detail: EventDetail(deadline: nextAttemptAt, options: recordedOptions, scheduledAt: scheduledAt), time: clock.now())])
+                    detail: EventDetail(deadline: nextAttemptAt, options: command.options, scheduledAt: scheduledAt), time: clock.now())])
                 do { try await clock.sleep(until: nextAttemptAt) } catch { return }
                 attempt += 1
             }
@@ -111,7 +109,7 @@ struct ActivityRunner: Sendable {
         HistoryEvent(
             step: command.step, kind: .activityCompleted, name: command.name, attempt: attempt,
             inputDigest: command.digest, input: command.input, output: output,
-            detail: EventDetail(options: command.options?.unlessDefault, scheduledAt: scheduledAt), time: time)
+            detail: EventDetail(options: command.options, scheduledAt: scheduledAt), time: time)
     }
 
     /// The `activityStarted` marker of the step's first attempt.
@@ -119,7 +117,7 @@ struct ActivityRunner: Sendable {
         HistoryEvent(
             step: command.step, kind: .activityStarted, name: command.name, attempt: 1,
             inputDigest: command.digest, input: command.input,
-            detail: EventDetail(options: command.options?.unlessDefault, scheduledAt: scheduledAt), time: scheduledAt)
+            detail: EventDetail(options: command.options, scheduledAt: scheduledAt), time: scheduledAt)
     }
 
     /// Records `activityStarted` if the first attempt is still running after a moment, so that
@@ -135,7 +133,7 @@ struct ActivityRunner: Sendable {
         complete([HistoryEvent(
             step: command.step, kind: .activityFailed, name: command.name, attempt: attempt,
             inputDigest: command.digest, input: command.input, error: info,
-            detail: EventDetail(options: recordedOptions, scheduledAt: scheduledAt), time: clock.now())])
+            detail: EventDetail(options: command.options, scheduledAt: scheduledAt), time: clock.now())])
     }
 
     /// One attempt, raced against its timeouts. The attempt runs in its own task so that code

@@ -38,13 +38,12 @@ final class FixedDelayTimer: Sendable {
     /// Runs `action` after the delay from `start` (now unless given), unless canceled before.
     func schedule(after start: ContinuousClock.Instant = .now, _ action: @escaping @Sendable () -> Void) -> Token {
         let due = start + delay
-        let (token, start) = state.withLock { state -> (Token, Bool) in
+        let (token, startServing) = state.withLock { state -> (Token, Bool) in
             state.entries.append(Entry(due: due, action: action))
-            let start = !state.running
-            state.running = true
-            return (Token(id: state.firstID + UInt64(state.entries.count - 1)), start)
+            defer { state.running = true }
+            return (Token(id: state.firstID + UInt64(state.entries.count - 1)), !state.running)
         }
-        if start {
+        if startServing {
             Task { await self.serve() }
         }
         return token

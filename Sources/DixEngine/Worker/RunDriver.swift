@@ -174,7 +174,7 @@ final class RunDriver: InlineActivityRunner {
                         error: ErrorInfo(
                             type: "ActivityNotRegistered", message: "activity '\(command.name)' is not registered with this worker",
                             nonRetryable: true),
-                        detail: EventDetail(options: command.options?.unlessDefault), time: environment.clock.now())]))
+                        detail: EventDetail(options: command.options), time: environment.clock.now())]))
                     return
                 }
                 if !startActivity(command, entry: entry, recorded: recorded, environment: environment) {
